@@ -1,0 +1,15 @@
+import { listGenerations } from "@/lib/db/generations";
+import { createGeneration } from "@/lib/generations/create";
+import { readJson, route } from "@/lib/http/route";
+
+export const dynamic = "force-dynamic";
+
+/** Queues a generation; answers 202 with its id before any gateway call. */
+export const POST = route(async ({ request, ownerId }) => {
+  const { id } = await createGeneration(ownerId, await readJson(request));
+  return Response.json({ id }, { status: 202, headers: { Location: `/api/generations/${id}` } });
+});
+
+export const GET = route(async ({ request, ownerId }) => {
+  return Response.json(await listGenerations(ownerId, new URL(request.url).searchParams));
+});

@@ -1,0 +1,164 @@
+import { z } from "zod";
+import { db } from "@/lib/db/client";
+import type { Prisma } from "@/lib/db/generated/client";
+import { ApiError } from "@/lib/errors";
+import { GENERATION_STATUSES } from "@/lib/generations/events";
+import { MODELS, QUALITIES } from "@/lib/generations/request-schema";
+
+/** Owner-scoped reads of generations: every function takes the owner and never looks past it. */
+
+export async function findOwnedGeneration(ownerId: string, id: string) {
+  return db().generation.findFirst({ where: { id, ownerId }, select: { id: true, status: true } });
+}
+
+export async function generationDetail(ownerId: string, id: string) {
+  const gen = await db().generation.findFirst({
+    where: { id, ownerId },
+    include: {
+      images: { where: { kind: "final" }, orderBy: { imageIndex: "asc" } },
+      attempts: { orderBy: [{ imageIndex: "asc" }, { number: "asc" }] },
+    },
+  });
+  if (!gen) return null;
+  const queuePosition = gen.status === "queued" ? await queuePositionOf(gen.id) : null;
+  return {
+    id: gen.id,
+    status: gen.status,
+    queuePosition,
+    prompt: gen.prompt,
+    model: gen.model,
+    size: gen.size,
+    quality: gen.quality,
+    outputFormat: gen.outputFormat,
+    outputCompression: gen.outputCompression,
+    background: gen.background,
+    moderation: gen.moderation,
+    n: gen.n,
+    partialImages: gen.partialImages,
+    fallback: gen.fallback,
+    favorite: gen.favorite,
+    gateway: { label: gen.gatewayLabel, isSimulator: gen.gatewayIsSimulator },
+    usage: gen.totalTokens === null ? null : { inputTokens: gen.inputTokens, outputTokens: gen.outputTokens, totalTokens: gen.totalTokens },
+    costUsd: gen.costUsd === null ? null : Number(gen.costUsd),
+    firstPartialMs: gen.firstPartialMs,
+    latencyMs: gen.latencyMs,
+    error: gen.errorCode && gen.status !== "done" ? { code: gen.errorCode, message: gen.errorMessage ?? "" } : null,
+    notice: gen.notice,
+    createdAt: gen.createdAt.toISOString(),
+    startedAt: gen.startedAt?.toISOString() ?? null,
+    finishedAt: gen.finishedAt?.toISOString() ?? null,
+    images: gen.images.map((img) => ({
+      id: img.id,
+      imageIndex: img.imageIndex,
+      url: `/api/images/${img.id}`,
+      thumbUrl: `/api/images/${img.id}/thumb`,
+      width: img.width,
+      height: img.height,
+      format: img.format,
+      bytes: img.bytes,
+      echoed: { size: img.echoedSize, quality: img.echoedQuality, background: img.echoedBackground, format: img.echoedFormat },
+      revisedPrompt: img.revisedPrompt,
+      usage: img.usage,
+      downgraded: img.downgraded,
+    })),
+    attempts: gen.attempts.map((a) => ({
+      imageIndex: a.imageIndex,
+      number: a.number,
+      step: a.step,
+      size: a.size,
+      quality: a.quality,
+      status: a.status,
+      httpStatus: a.httpStatus,
+      error: a.errorCode ? { code: a.errorCode, message: a.errorMessage ?? "" } : null,
+      usage: a.usage,
+      firstPartialMs: a.firstPartialMs,
+      latencyMs: a.latencyMs,
+      startedAt: a.startedAt.toISOString(),
+    })),
+  };
+}
+
+/** 1 = next to run. Counts every owner's jobs: they share the gateway. */
+export async function queuePositionOf(generationId: string): Promise<number> {
+  const rows = await db().$queryRaw<{ position: bigint }[]>`
+    SELECT count(*) AS position FROM generations g, generations me
+    WHERE me.id = ${generationId}::uuid AND g.status = 'queued'
+      AND (g.created_at, g.id) <= (me.created_at, me.id)`;
+  return Number(rows[0]?.position ?? 0);
+}
+
+const listQuerySchema = z.object({
+  cursor: z.string().optional(),
+  limit: z.coerce.number({ error: "limit must be a number" }).int().min(1, { error: "limit must be at least 1" }).max(100, { error: "limit must be at most 100" }).default(30),
+  q: z.string().max(500).optional(),
+  model: z.enum(MODELS, { error: `model must be one of: ${MODELS.join(", ")}` }).optional(),
+  size: z.string().max(20).optional(),
+  quality: z.enum(QUALITIES, { error: `quality must be one of: ${QUALITIES.join(", ")}` }).optional(),
+  status: z.enum(GENERATION_STATUSES, { error: `status must be one of: ${GENERATION_STATUSES.join(", ")}` }).optional(),
+  favorite: z.enum(["true", "false", "1", "0"], { error: "favorite must be true or false" }).optional(),
+  from: z.iso.datetime({ offset: true, error: "from must be an ISO date-time" }).or(z.iso.date({ error: "from must be an ISO date" })).optional(),
+  to: z.iso.datetime({ offset: true, error: "to must be an ISO date-time" }).or(z.iso.date({ error: "to must be an ISO date" })).optional(),
+});
+
+type Cursor = { createdAt: Date; id: string };
+
+function decodeCursor(cursor: string): Cursor {
+  const [at, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
+  const createdAt = new Date(at ?? "");
+  if (!id || Number.isNaN(createdAt.getTime())) throw new ApiError(422, "invalid_request", "cursor is not one this API gave out", "cursor");
+  return { createdAt, id };
+}
+
+function encodeCursor(c: Cursor): string {
+  return Buffer.from(`${c.createdAt.toISOString()}|${c.id}`, "utf8").toString("base64url");
+}
+
+/** A page of an owner's history, newest first, by keyset (created_at, id). */
+export async function listGenerations(ownerId: string, params: URLSearchParams) {
+  const parsed = listQuerySchema.safeParse(Object.fromEntries(params));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ApiError(422, "invalid_request", issue?.message ?? "Invalid query", issue?.path.join("."));
+  }
+  const query = parsed.data;
+  const where: Prisma.GenerationWhereInput = {
+    ownerId,
+    ...(query.q ? { prompt: { contains: query.q, mode: "insensitive" } } : {}),
+    ...(query.model ? { model: query.model } : {}),
+    ...(query.size ? { size: query.size } : {}),
+    ...(query.quality ? { quality: query.quality } : {}),
+    ...(query.status ? { status: query.status } : {}),
+    ...(query.favorite ? { favorite: query.favorite === "true" || query.favorite === "1" } : {}),
+    ...(query.from || query.to ? { createdAt: { ...(query.from ? { gte: new Date(query.from) } : {}), ...(query.to ? { lte: new Date(query.to) } : {}) } } : {}),
+  };
+  if (query.cursor) {
+    const c = decodeCursor(query.cursor);
+    where.OR = [{ createdAt: { lt: c.createdAt } }, { createdAt: c.createdAt, id: { lt: c.id } }];
+  }
+  const rows = await db().generation.findMany({
+    where,
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: query.limit + 1,
+    select: {
+      id: true, status: true, prompt: true, model: true, size: true, quality: true, outputFormat: true, n: true, favorite: true,
+      totalTokens: true, costUsd: true, latencyMs: true, errorCode: true, createdAt: true,
+      images: { where: { kind: "final" }, orderBy: { imageIndex: "asc" }, take: 1, select: { id: true, width: true, height: true } },
+    },
+  });
+  const page = rows.slice(0, query.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((r) => ({
+      ...r,
+      costUsd: r.costUsd === null ? null : Number(r.costUsd),
+      createdAt: r.createdAt.toISOString(),
+      images: undefined,
+      cover: r.images[0] ? { ...r.images[0], thumbUrl: `/api/images/${r.images[0].id}/thumb` } : null,
+    })),
+    nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null,
+  };
+}
+
+export async function ownedImage(ownerId: string, id: string) {
+  return db().image.findFirst({ where: { id, ownerId }, select: { id: true, sha256: true, thumbSha256: true, format: true, bytes: true } });
+}

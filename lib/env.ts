@@ -1,0 +1,84 @@
+import { createHash } from "node:crypto";
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * The server's settings, validated once with zod. Read through `env()`; the first call parses
+ * process.env and throws a message naming every bad variable. Never import this from a client
+ * component: it holds the gateway key.
+ */
+const flag = z
+  .enum(["1", "0", "true", "false", "yes", "no", ""])
+  .optional()
+  .transform((v) => v === "1" || v === "true" || v === "yes");
+const ms = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+const count = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+const price = (fallback: number) => z.coerce.number().min(0).default(fallback);
+
+const schema = z.object({
+  DATABASE_URL: z.string().url({ error: "DATABASE_URL must be a postgres:// URL" }),
+  DATA_DIR: z.string().default("data"),
+  GATEWAY_BASE_URL: z.string().url().optional(),
+  GATEWAY_API_KEY: z.string().min(1).optional(),
+  BASE_URL: z.string().url().optional(),
+  API_KEY: z.string().min(1).optional(),
+  GATEWAY_LABEL: z.string().optional(),
+  SIMULATOR_URL: z.string().url().default("http://127.0.0.1:4010/v1"),
+  SIMULATOR_API_KEY: z.string().default("sk-sim-local"),
+  ALLOW_TRANSPARENT_BACKGROUND: flag,
+  WORKER_CONCURRENCY: count(4),
+  WORKER_CONCURRENCY_LARGE: count(1),
+  TIMEOUT_MS: ms(120_000),
+  TIMEOUT_LARGE_MS: ms(300_000),
+  STREAM_IDLE_MS: ms(60_000),
+  RETRY_MAX: count(2),
+  RETRY_BASE_MS: ms(1_000),
+  RETRY_AFTER_CAP_MS: ms(60_000),
+  JOB_MAX_RUNS: count(2),
+  JOB_LEASE_MS: ms(30_000),
+  SHUTDOWN_GRACE_MS: ms(20_000),
+  PRICE_TEXT_INPUT_PER_M: price(5),
+  PRICE_IMAGE_INPUT_PER_M: price(8),
+  PRICE_IMAGE_OUTPUT_PER_M: price(30),
+  PRICE_TEXT_OUTPUT_PER_M: price(10),
+});
+
+export type Gateway = {
+  baseURL: string;
+  apiKey: string;
+  /** Stored with every generation: host plus a fingerprint of the key, never the key. */
+  label: string;
+  isSimulator: boolean;
+};
+
+export type Env = z.output<typeof schema> & { dataDir: string; gateway: Gateway };
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  const vars = parsed.data;
+  cached = { ...vars, dataDir: path.resolve(vars.DATA_DIR), gateway: resolveGateway(vars) };
+  return cached;
+}
+
+/** Tests change settings between cases; production reads them once. */
+export function resetEnvCache(): void {
+  cached = undefined;
+}
+
+function resolveGateway(vars: z.output<typeof schema>): Gateway {
+  const apiKey = vars.GATEWAY_API_KEY ?? vars.API_KEY;
+  if (!apiKey) {
+    return { baseURL: vars.SIMULATOR_URL, apiKey: vars.SIMULATOR_API_KEY, label: "local simulator", isSimulator: true };
+  }
+  const baseURL = vars.GATEWAY_BASE_URL ?? vars.BASE_URL ?? "https://api.openai.com/v1";
+  const fingerprint = createHash("sha256").update(apiKey).digest("hex").slice(0, 8);
+  const label = vars.GATEWAY_LABEL ?? `${new URL(baseURL).host} key#${fingerprint}`;
+  return { baseURL, apiKey, label, isSimulator: false };
+}

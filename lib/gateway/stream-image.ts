@@ -1,0 +1,183 @@
+import OpenAI from "openai";
+import { z } from "zod";
+import type { Gateway } from "@/lib/env";
+import { GatewayError, toGatewayError } from "@/lib/gateway/errors";
+
+/**
+ * The one place that speaks to the image gateway. Every image is one streamed request (the brief's
+ * advice for `n`, and the only way OpenAI streams). Deadlines live here because only this layer
+ * sees bytes arrive: a keep-alive comment proves the connection is alive, an SDK event does not.
+ */
+export type ImageCall = {
+  model: string;
+  prompt: string;
+  size: string;
+  quality: string;
+  output_format: string;
+  output_compression?: number;
+  background: string;
+  moderation: string;
+  partial_images: number;
+  /** The studio user's id, sent as the brief's `user` for the gateway's audit. */
+  user: string;
+};
+
+export type Usage = z.infer<typeof usageSchema>;
+export type Echo = { size?: string; quality?: string; background?: string; outputFormat?: string };
+export type GatewayEvent =
+  | { type: "partial"; index: number; b64: string; echo: Echo }
+  | { type: "completed"; b64: string; echo: Echo; usage: Usage | null; revisedPrompt: string | null };
+
+export type StreamLimits = {
+  signal?: AbortSignal;
+  /** Whole-request limit, from the request's start. */
+  deadlineMs: number;
+  /** Longest silence (no bytes at all) tolerated once the request is sent. */
+  idleMs: number;
+};
+
+const tokenDetails = z.object({ image_tokens: z.number().optional(), text_tokens: z.number().optional() }).partial();
+const usageSchema = z.object({
+  input_tokens: z.number(),
+  output_tokens: z.number(),
+  total_tokens: z.number().optional(),
+  input_tokens_details: tokenDetails.optional(),
+  output_tokens_details: tokenDetails.optional(),
+});
+const echoFields = {
+  size: z.string().optional(),
+  quality: z.string().optional(),
+  background: z.string().optional(),
+  output_format: z.string().optional(),
+};
+const partialSchema = z.object({
+  type: z.string().endsWith(".partial_image"),
+  b64_json: z.string(),
+  partial_image_index: z.number().int().min(0),
+  ...echoFields,
+});
+const completedSchema = z.object({
+  type: z.string().endsWith(".completed"),
+  b64_json: z.string(),
+  usage: usageSchema.nullish(),
+  revised_prompt: z.string().nullish(),
+  ...echoFields,
+});
+
+function echoOf(data: { size?: string; quality?: string; background?: string; output_format?: string }): Echo {
+  return { size: data.size, quality: data.quality, background: data.background, outputFormat: data.output_format };
+}
+
+/** Yields partials then exactly one `completed`, or throws a GatewayError. */
+export async function* streamImage(gateway: Gateway, call: ImageCall, limits: StreamLimits): AsyncGenerator<GatewayEvent> {
+  const watchdog = new Watchdog(limits);
+  const client = new OpenAI({
+    baseURL: gateway.baseURL,
+    apiKey: gateway.apiKey,
+    maxRetries: 0, // retries are the job runner's, with the brief's rules
+    timeout: limits.deadlineMs,
+    logLevel: "off",
+    fetch: watchdog.fetch,
+  });
+  let completed = false;
+  try {
+    const stream = await client.images.generate(
+      { ...call, size: call.size as "auto", stream: true } as OpenAI.Images.ImageGenerateParamsStreaming,
+      { signal: watchdog.signal },
+    );
+    for await (const raw of stream) {
+      watchdog.touch();
+      const event = parseEvent(raw);
+      if (event.type === "completed") completed = true;
+      yield event;
+      if (completed) break;
+    }
+  } catch (error) {
+    throw watchdog.reason() ?? toGatewayError(error);
+  } finally {
+    watchdog.stop();
+  }
+  // The SDK ends quietly when its signal aborts; say why instead.
+  if (!completed) throw watchdog.reason() ?? new GatewayError("bad_response", "truncated_stream", "The gateway's stream ended before the image was complete.");
+}
+
+function parseEvent(raw: unknown): GatewayEvent {
+  const type = (raw as { type?: unknown } | null)?.type;
+  if (typeof type === "string" && type.endsWith(".partial_image")) {
+    const data = partialSchema.safeParse(raw);
+    if (!data.success) throw badEvent(data.error);
+    return { type: "partial", index: data.data.partial_image_index, b64: data.data.b64_json, echo: echoOf(data.data) };
+  }
+  const data = completedSchema.safeParse(raw);
+  if (!data.success) throw badEvent(data.error);
+  return { type: "completed", b64: data.data.b64_json, echo: echoOf(data.data), usage: data.data.usage ?? null, revisedPrompt: data.data.revised_prompt ?? null };
+}
+
+function badEvent(error: z.ZodError): GatewayError {
+  const first = error.issues[0];
+  const where = first ? `${first.path.join(".") || "event"}: ${first.message}` : "unknown shape";
+  return new GatewayError("bad_response", "bad_event", `The gateway sent an event the studio cannot read (${where}).`);
+}
+
+/** Aborts the request on cancel, on the deadline, or when no byte arrived for `idleMs`. */
+class Watchdog {
+  private readonly controller = new AbortController();
+  private readonly deadline: NodeJS.Timeout;
+  private idle: NodeJS.Timeout | undefined;
+  private why: GatewayError | undefined;
+  private readonly onAbort = () => this.abort(new GatewayError("cancelled", "cancelled", "The request was stopped."));
+
+  constructor(private readonly limits: StreamLimits) {
+    this.deadline = setTimeout(() => this.abort(timeoutError(`No image within ${Math.round(limits.deadlineMs / 1000)} s.`)), limits.deadlineMs);
+    if (limits.signal?.aborted) this.onAbort();
+    limits.signal?.addEventListener("abort", this.onAbort, { once: true });
+    this.touch();
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  reason(): GatewayError | undefined {
+    return this.why;
+  }
+
+  touch(): void {
+    clearTimeout(this.idle);
+    this.idle = setTimeout(() => this.abort(timeoutError(`The gateway went silent for ${Math.round(this.limits.idleMs / 1000)} s.`, "idle_timeout")), this.limits.idleMs);
+  }
+
+  stop(): void {
+    clearTimeout(this.deadline);
+    clearTimeout(this.idle);
+    this.limits.signal?.removeEventListener("abort", this.onAbort);
+  }
+
+  /** Wraps fetch so that every chunk of the body, keep-alive comments included, counts as life. */
+  readonly fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const response = await fetch(input, init);
+    this.touch();
+    if (!response.body) return response;
+    const touch = () => this.touch();
+    const body = response.body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, out) {
+          touch();
+          out.enqueue(chunk);
+        },
+      }),
+    );
+    return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  };
+
+  private abort(reason: GatewayError): void {
+    if (this.controller.signal.aborted) return;
+    this.why = reason;
+    this.stop();
+    this.controller.abort(reason);
+  }
+}
+
+function timeoutError(message: string, code = "timeout"): GatewayError {
+  return new GatewayError("timeout", code, message);
+}

@@ -1,0 +1,15 @@
+import { env } from "@/lib/env";
+import { ApiError } from "@/lib/errors";
+import { checkGenerationRequest } from "@/lib/generations/request-schema";
+import { enqueueGeneration } from "@/lib/jobs/queue";
+
+/**
+ * Validates and queues a generation for an owner: the one path behind the studio's server action
+ * and `POST /api/generations`. Nothing reaches the gateway unless this accepts the request.
+ */
+export async function createGeneration(ownerId: string, input: unknown): Promise<{ id: string }> {
+  const settings = env();
+  const check = checkGenerationRequest(input, { allowTransparent: settings.ALLOW_TRANSPARENT_BACKGROUND });
+  if (!check.ok) throw new ApiError(422, "invalid_request", check.message, check.field);
+  return enqueueGeneration(ownerId, check.request, settings.gateway);
+}

@@ -1,0 +1,49 @@
+/**
+ * The vocabulary of a generation's event stream (ui-contract.md). The job runner writes these as
+ * rows; the SSE route replays and follows them; the studio page renders them. One definition.
+ */
+export const GENERATION_STATUSES = ["queued", "running", "done", "failed", "cancelled"] as const;
+export type GenerationStatus = (typeof GENERATION_STATUSES)[number];
+export type FinalStatus = Extract<GenerationStatus, "done" | "failed" | "cancelled">;
+
+export type ErrorInfo = { code: string; message: string; field?: string };
+
+export type StatusEvent = {
+  status: GenerationStatus;
+  message: string;
+  attempt?: number;
+  imageIndex?: number;
+  queuePosition?: number;
+};
+export type PartialEvent = { imageIndex: number; partialIndex: number; partialCount: number; url: string; imageId: string };
+export type ImageEvent = {
+  imageIndex: number;
+  imageId: string;
+  url: string;
+  thumbUrl: string;
+  width: number;
+  height: number;
+  format: string;
+  revisedPrompt: string | null;
+  /** Set when the gateway returned less than was asked (issue 4: silent downgrade). */
+  downgraded?: string;
+};
+export type EndEvent = {
+  status: FinalStatus;
+  error?: ErrorInfo;
+  images: number;
+  latencyMs: number | null;
+  firstPartialMs: number | null;
+  usage: { inputTokens: number; outputTokens: number; totalTokens: number } | null;
+  costUsd: number | null;
+};
+
+export type GenerationEventMap = { status: StatusEvent; partial: PartialEvent; image: ImageEvent; end: EndEvent };
+export type GenerationEventType = keyof GenerationEventMap;
+export type GenerationEvent = {
+  [K in GenerationEventType]: { id: number; type: K; data: GenerationEventMap[K] };
+}[GenerationEventType];
+
+export function isFinalStatus(status: string): status is FinalStatus {
+  return status === "done" || status === "failed" || status === "cancelled";
+}

@@ -1,0 +1,96 @@
+import { z } from "zod";
+import { checkSize } from "@/lib/images/size-rules";
+
+/**
+ * The generation request, shared by the studio form, the server action, `POST /api/generations`
+ * and the job runner. Field names follow the gateway's, so a script can post what it would send
+ * upstream.
+ */
+export const MODELS = ["gpt-image-2", "gpt-image-2-2026-04-21"] as const;
+export const QUALITIES = ["low", "medium", "high", "auto"] as const;
+export const FORMATS = ["png", "jpeg", "webp"] as const;
+export const BACKGROUNDS = ["auto", "opaque", "transparent"] as const;
+export const MODERATIONS = ["auto", "low"] as const;
+export const MAX_PROMPT_CHARS = 32_000;
+
+export type RequestRules = {
+  /** gpt-image-2 rejects a transparent background today; a deployment may switch it on. */
+  allowTransparent: boolean;
+};
+
+const choice = <T extends readonly [string, ...string[]]>(values: T, field: string) =>
+  z.enum(values, { error: () => `${field} must be one of: ${values.join(", ")}` });
+
+const whole = (field: string, min: number, max: number) =>
+  z
+    .number({ error: () => `${field} must be a number from ${min} to ${max}` })
+    .int({ error: `${field} must be a whole number` })
+    .min(min, { error: `${field} must be at least ${min}` })
+    .max(max, { error: `${field} must be at most ${max}` });
+
+export function generationRequestSchema(rules: RequestRules) {
+  return z
+    .strictObject(
+      {
+        model: choice(MODELS, "Model").default("gpt-image-2"),
+        prompt: z
+          .string({ error: "Prompt must be text" })
+          .trim()
+          .min(1, { error: "Prompt is empty: describe the image you want" })
+          .max(MAX_PROMPT_CHARS, { error: `Prompt is longer than ${MAX_PROMPT_CHARS.toLocaleString("en-US")} characters` }),
+        size: z
+          .string({ error: "Size must be text" })
+          .trim()
+          .default("1024x1024")
+          .superRefine((size, ctx) => {
+            for (const problem of checkSize(size)) ctx.addIssue({ code: "custom", message: problem.message });
+          }),
+        quality: choice(QUALITIES, "Quality").default("auto"),
+        output_format: choice(FORMATS, "Format").default("png"),
+        output_compression: whole("Compression", 0, 100).optional(),
+        background: choice(BACKGROUNDS, "Background").default("auto"),
+        moderation: choice(MODERATIONS, "Moderation").default("auto"),
+        n: whole("Images", 1, 10).default(1),
+        partial_images: whole("Partial previews", 0, 3).default(2),
+        /** Issue 4's fallback ladder for 4K; on unless a person switches it off. */
+        fallback: z.boolean({ error: "fallback must be true or false" }).default(true),
+      },
+      { error: (issue) => (issue.code === "unrecognized_keys" ? `Unknown field: ${issue.keys.join(", ")}` : "The request must be a JSON object") },
+    )
+    .superRefine((req, ctx) => {
+      if (req.output_compression !== undefined && req.output_format === "png") {
+        ctx.addIssue({ code: "custom", path: ["output_compression"], message: "Compression applies only to jpeg and webp; remove it or choose another format" });
+      }
+      if (req.background === "transparent" && !rules.allowTransparent) {
+        ctx.addIssue({ code: "custom", path: ["background"], message: "A transparent background is not supported by gpt-image-2 on this gateway" });
+      }
+      if (req.background === "transparent" && req.output_format === "jpeg") {
+        ctx.addIssue({ code: "custom", path: ["background"], message: "A transparent background needs png or webp" });
+      }
+    });
+}
+
+export type GenerationRequest = z.output<ReturnType<typeof generationRequestSchema>>;
+export type GenerationInput = z.input<ReturnType<typeof generationRequestSchema>>;
+
+export type FieldErrors = Partial<Record<string, string>>;
+
+export type RequestCheck =
+  | { ok: true; request: GenerationRequest }
+  | { ok: false; message: string; field?: string; fieldErrors: FieldErrors };
+
+/** Validates unknown input and names the first field at fault, the same way on both sides. */
+export function checkGenerationRequest(input: unknown, rules: RequestRules): RequestCheck {
+  const parsed = generationRequestSchema(rules).safeParse(input);
+  if (parsed.success) return { ok: true, request: parsed.data };
+  const fieldErrors: FieldErrors = {};
+  for (const issue of parsed.error.issues) {
+    const field = issue.path.length > 0 ? String(issue.path[0]) : issue.code === "unrecognized_keys" ? issue.keys[0] : undefined;
+    const key = field ?? "_";
+    fieldErrors[key] ??= issue.message;
+  }
+  const first = parsed.error.issues[0];
+  const field = first && first.path.length > 0 ? String(first.path[0]) : first?.code === "unrecognized_keys" ? first.keys[0] : undefined;
+  const message = first ? (field && first.path.length > 0 ? `${field}: ${first.message}` : first.message) : "Invalid request";
+  return { ok: false, message, field, fieldErrors };
+}

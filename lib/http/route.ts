@@ -1,0 +1,66 @@
+import { currentUserId } from "@/lib/auth/current-user";
+import { ApiError, errorResponse } from "@/lib/errors";
+
+/**
+ * Every route handler goes through `route()`: it finds the user, runs the handler, and turns any
+ * thrown error into `{"error":{code,message,field?}}` with a fitting status.
+ */
+export type RouteContext<P> = { request: Request; ownerId: string; params: P };
+
+export function route<P = Record<string, never>>(handler: (ctx: RouteContext<P>) => Promise<Response>) {
+  return async (request: Request, context: { params: Promise<P> }): Promise<Response> => {
+    try {
+      const [ownerId, params] = await Promise.all([currentUserId(), context.params]);
+      return await handler({ request, ownerId, params });
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+}
+
+const MAX_JSON_BYTES = 256 * 1024;
+
+/** Reads a JSON body, refusing the wrong content type, oversize bodies and malformed JSON by name. */
+export async function readJson(request: Request, maxBytes = MAX_JSON_BYTES): Promise<unknown> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!/^application\/json\b/i.test(type)) {
+    throw new ApiError(415, "unsupported_media_type", `Send the body as application/json (got ${type || "no content type"})`);
+  }
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) throw tooLarge(maxBytes);
+  const text = await readLimited(request, maxBytes);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new ApiError(400, "malformed_json", `The body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+function tooLarge(maxBytes: number): ApiError {
+  return new ApiError(413, "body_too_large", `The body is larger than ${Math.round(maxBytes / 1024)} KB`);
+}
+
+async function readLimited(request: Request, maxBytes: number): Promise<string> {
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw tooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function requireUuid(value: string, what: string): string {
+  if (!UUID.test(value)) throw new ApiError(404, "not_found", `${what} was not found`);
+  return value.toLowerCase();
+}

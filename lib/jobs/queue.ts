@@ -1,0 +1,133 @@
+import { db } from "@/lib/db/client";
+import { queuePositionOf } from "@/lib/db/generations";
+import type { Gateway } from "@/lib/env";
+import type { GenerationRequest } from "@/lib/generations/request-schema";
+import { isExperimentalSize } from "@/lib/images/size-rules";
+import { appendEvent } from "@/lib/jobs/event-log";
+
+/**
+ * The durable queue is the generations table itself: `queued` rows wait, a worker claims one with
+ * FOR UPDATE SKIP LOCKED and holds a lease it renews; a lease that runs out means the worker died.
+ * (pg-boss needs Node 22; this keeps queue position, cancel and restart in one place.)
+ */
+export const QUEUE_CHANNEL = "generation_queue";
+export const CANCEL_CHANNEL = "generation_cancel";
+
+export async function enqueueGeneration(ownerId: string, request: GenerationRequest, gateway: Gateway): Promise<{ id: string }> {
+  const gen = await db().generation.create({
+    data: {
+      ownerId,
+      prompt: request.prompt,
+      model: request.model,
+      size: request.size,
+      quality: request.quality,
+      outputFormat: request.output_format,
+      outputCompression: request.output_compression ?? null,
+      background: request.background,
+      moderation: request.moderation,
+      n: request.n,
+      partialImages: request.partial_images,
+      fallback: request.fallback,
+      large: isExperimentalSize(request.size),
+      request,
+      gatewayLabel: gateway.label,
+      gatewayIsSimulator: gateway.isSimulator,
+    },
+    select: { id: true },
+  });
+  const queuePosition = await queuePositionOf(gen.id);
+  await appendEvent(gen.id, "status", { status: "queued", message: queuePosition > 1 ? `Queued: ${queuePosition - 1} ahead` : "Queued", queuePosition });
+  await db().$executeRaw`SELECT pg_notify(${QUEUE_CHANNEL}, ${gen.id})`;
+  return gen;
+}
+
+/** Claims the oldest queued generation this worker may run now, or null. */
+export async function claimNext(workerId: string, leaseMs: number, allowLarge: boolean): Promise<{ id: string; large: boolean } | null> {
+  const rows = await db().$queryRaw<{ id: string; large: boolean }[]>`
+    UPDATE generations SET status = 'running', lease_owner = ${workerId}, run_count = run_count + 1,
+      lease_until = now() + make_interval(secs => ${leaseMs / 1000}), started_at = coalesce(started_at, now())
+    WHERE id = (
+      SELECT id FROM generations
+      WHERE status = 'queued' AND (NOT large OR ${allowLarge})
+      ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED
+    )
+    RETURNING id::text, large`;
+  return rows[0] ?? null;
+}
+
+/** Renews this worker's leases; returns the ids whose cancel was asked for meanwhile. */
+export async function renewLeases(workerId: string, ids: string[], leaseMs: number): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await db().$queryRaw<{ id: string; cancel_requested: boolean }[]>`
+    UPDATE generations SET lease_until = now() + make_interval(secs => ${leaseMs / 1000})
+    WHERE id = ANY(${ids}::uuid[]) AND lease_owner = ${workerId} AND status = 'running'
+    RETURNING id::text, cancel_requested`;
+  return rows.filter((r) => r.cancel_requested).map((r) => r.id);
+}
+
+/** Puts a generation back in the queue (graceful shutdown), keeping what it already made. */
+export async function handBack(generationId: string, workerId: string): Promise<void> {
+  const count = await db().generation.updateMany({
+    where: { id: generationId, leaseOwner: workerId, status: "running" },
+    data: { status: "queued", leaseOwner: null, leaseUntil: null },
+  });
+  if (count.count > 0) {
+    await appendEvent(generationId, "status", { status: "queued", message: "The server is restarting; this generation will continue shortly" });
+    await db().$executeRaw`SELECT pg_notify(${QUEUE_CHANNEL}, ${generationId})`;
+  }
+}
+
+/**
+ * Finds generations whose worker vanished (lease expired): re-queues those with runs left, fails
+ * the rest with a reason. Nothing stays `running` forever.
+ */
+export async function recoverExpired(maxRuns: number): Promise<{ requeued: string[]; failed: string[] }> {
+  const requeued = await db().$queryRaw<{ id: string }[]>`
+    UPDATE generations SET status = 'queued', lease_owner = NULL, lease_until = NULL
+    WHERE status = 'running' AND lease_until < now() AND run_count < ${maxRuns} AND NOT cancel_requested
+    RETURNING id::text`;
+  for (const { id } of requeued) {
+    await appendEvent(id, "status", { status: "queued", message: "The worker stopped while running this generation; it is queued again" });
+  }
+  const failed = await db().$queryRaw<{ id: string; status: string; run_count: number }[]>`
+    UPDATE generations SET
+      status = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'failed' END,
+      error_code = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'interrupted' END,
+      error_message = CASE WHEN cancel_requested THEN 'Cancelled.'
+        ELSE 'The worker stopped while running this generation, ' || run_count || ' time(s); it was not tried again.' END,
+      lease_owner = NULL, lease_until = NULL, finished_at = now(),
+      latency_ms = (extract(epoch FROM now() - coalesce(started_at, created_at)) * 1000)::int
+    WHERE status = 'running' AND lease_until < now()
+    RETURNING id::text, status, run_count`;
+  for (const row of failed) {
+    const cancelled = row.status === "cancelled";
+    const error = cancelled
+      ? { code: "cancelled", message: "Cancelled." }
+      : { code: "interrupted", message: `The worker stopped while running this generation, ${row.run_count} time(s); it was not tried again.` };
+    await appendEvent(row.id, "end", { status: cancelled ? "cancelled" : "failed", error, images: 0, latencyMs: null, firstPartialMs: null, usage: null, costUsd: null });
+  }
+  return { requeued: requeued.map((r) => r.id), failed: failed.map((r) => r.id) };
+}
+
+/**
+ * Cancels an owner's generation. A queued one ends at once; a running one is flagged and its
+ * worker (told by NOTIFY, or at its next lease renewal) stops the upstream request.
+ */
+export async function requestCancel(ownerId: string, generationId: string): Promise<"cancelled" | "stopping" | "finished" | "not_found"> {
+  const queued = await db().generation.updateMany({
+    where: { id: generationId, ownerId, status: "queued" },
+    data: { status: "cancelled", cancelRequested: true, errorCode: "cancelled", errorMessage: "Cancelled.", finishedAt: new Date() },
+  });
+  if (queued.count > 0) {
+    await appendEvent(generationId, "end", { status: "cancelled", error: { code: "cancelled", message: "Cancelled." }, images: 0, latencyMs: null, firstPartialMs: null, usage: null, costUsd: null });
+    return "cancelled";
+  }
+  const running = await db().generation.updateMany({ where: { id: generationId, ownerId, status: "running" }, data: { cancelRequested: true } });
+  if (running.count > 0) {
+    await appendEvent(generationId, "status", { status: "running", message: "Cancelling…" });
+    await db().$executeRaw`SELECT pg_notify(${CANCEL_CHANNEL}, ${generationId})`;
+    return "stopping";
+  }
+  const exists = await db().generation.count({ where: { id: generationId, ownerId } });
+  return exists > 0 ? "finished" : "not_found";
+}

@@ -1,0 +1,170 @@
+import sharp from "sharp";
+import { db } from "@/lib/db/client";
+import type { Env } from "@/lib/env";
+import { GatewayError, toGatewayError } from "@/lib/gateway/errors";
+import { streamImage, type ImageCall } from "@/lib/gateway/stream-image";
+import type { GenerationEvent } from "@/lib/generations/events";
+import { parseSize } from "@/lib/images/size-rules";
+import { appendEvent } from "@/lib/jobs/event-log";
+import { decodeImage, storeFinal, storePartial, type FinalPicture } from "@/lib/jobs/pictures";
+import { deadlineFor, downgradeOf, ladderFor, retryDecision, type LadderStep } from "@/lib/jobs/policy";
+
+/**
+ * One image of a generation: walk the fallback ladder, retrying each rung within the policy, and
+ * store every partial and the final image as they arrive. Every try is an attempt row.
+ */
+export type ImageJob = {
+  generationId: string;
+  ownerId: string;
+  imageIndex: number;
+  imageCount: number;
+  call: Omit<ImageCall, "size" | "quality">;
+  asked: { size: string; quality: string; fallback: boolean };
+  /** Attempts already made for this image by an earlier run (after a restart). */
+  priorAttempts: number;
+};
+
+export type ImageOutcome =
+  | { ok: true; imageId: string; firstPartialMs: number | null; bytes: Buffer }
+  | { ok: false; error: GatewayError };
+
+type Ctx = { job: ImageJob; env: Env; signal: AbortSignal; startedAt: number; attempts: number; firstPartialMs: number | null };
+
+export async function runImage(job: ImageJob, env: Env, signal: AbortSignal): Promise<ImageOutcome> {
+  const ctx: Ctx = { job, env, signal, startedAt: Date.now(), attempts: job.priorAttempts, firstPartialMs: null };
+  const ladder = ladderFor(job.asked);
+  let lastError: GatewayError | undefined;
+  for (const [rung, step] of ladder.entries()) {
+    const result = await runStep(ctx, step);
+    if (result.ok) return result;
+    lastError = result.error;
+    const moreRungs = rung < ladder.length - 1;
+    if (!moreRungs || !isLadderWorthy(result.error)) break;
+    await status(ctx, `Image ${job.imageIndex + 1}: ${step.size}/${step.quality} failed; falling back to ${ladder[rung + 1]?.size}/${ladder[rung + 1]?.quality}`);
+  }
+  return { ok: false, error: lastError ?? new GatewayError("bad_response", "no_attempt", "No attempt was made.") };
+}
+
+/** Falling back helps when the big request itself is the trouble, not when the key or prompt is. */
+function isLadderWorthy(error: GatewayError): boolean {
+  return error.kind !== "auth" && error.kind !== "moderation" && error.kind !== "invalid_request" && error.kind !== "cancelled" && error.kind !== "rate_limit";
+}
+
+async function runStep(ctx: Ctx, step: LadderStep): Promise<ImageOutcome> {
+  for (let tries = 1; ; tries++) {
+    if (ctx.signal.aborted) return { ok: false, error: cancelled(ctx.signal) };
+    const result = await runAttempt(ctx, step);
+    if (result.ok) return result;
+    const decision = retryDecision(result.error, tries, ctx.env);
+    if (!decision.retry || ctx.signal.aborted) return result;
+    await status(ctx, `Retrying image ${ctx.job.imageIndex + 1} in ${(decision.delayMs / 1000).toFixed(1)} s: ${decision.reason}`, ctx.attempts + 1);
+    await sleep(decision.delayMs, ctx.signal);
+  }
+}
+
+async function runAttempt(ctx: Ctx, step: LadderStep): Promise<ImageOutcome> {
+  const { job, env } = ctx;
+  ctx.attempts += 1;
+  const number = ctx.attempts;
+  const attempt = await db().attempt.create({
+    data: { ownerId: job.ownerId, generationId: job.generationId, imageIndex: job.imageIndex, number, step: step.step, size: step.size, quality: step.quality },
+    select: { id: true },
+  });
+  const owner = { ownerId: job.ownerId, generationId: job.generationId, attemptId: attempt.id, imageIndex: job.imageIndex };
+  const started = Date.now();
+  let firstPartialMs: number | null = null;
+  const what = job.imageCount > 1 ? `image ${job.imageIndex + 1} of ${job.imageCount}` : "the image";
+  await status(ctx, number > 1 ? `Generating ${what} (attempt ${number})` : `Generating ${what}`, number);
+  try {
+    const call: ImageCall = { ...job.call, size: step.size, quality: step.quality };
+    const limits = { signal: ctx.signal, deadlineMs: deadlineFor(step.size, env), idleMs: env.STREAM_IDLE_MS };
+    for await (const event of streamImage(env.gateway, call, limits)) {
+      if (event.type === "partial") {
+        firstPartialMs ??= Date.now() - started;
+        ctx.firstPartialMs ??= Date.now() - ctx.startedAt;
+        const stored = await storePartial(owner, event.index, event.b64);
+        await appendEvent(job.generationId, "partial", {
+          imageIndex: job.imageIndex,
+          partialIndex: event.index,
+          partialCount: job.call.partial_images,
+          imageId: stored.id,
+          url: `/api/images/${stored.id}`,
+        });
+        continue;
+      }
+      const picture = await finalPicture(step, event.b64, event);
+      const stored = await storeFinal(owner, picture);
+      const latencyMs = Date.now() - started;
+      await db().attempt.update({
+        where: { id: attempt.id },
+        data: { status: "ok", usage: event.usage ?? undefined, latencyMs, firstPartialMs, finishedAt: new Date() },
+      });
+      await appendEvent(job.generationId, "image", imageEvent(job.imageIndex, stored.id, picture));
+      return { ok: true, imageId: stored.id, firstPartialMs: ctx.firstPartialMs, bytes: picture.bytes };
+    }
+    throw new GatewayError("bad_response", "truncated_stream", "The gateway's stream ended before the image was complete.");
+  } catch (thrown) {
+    const error = ctx.signal.aborted ? cancelled(ctx.signal) : toGatewayError(thrown);
+    await db().attempt.update({
+      where: { id: attempt.id },
+      data: {
+        status: error.kind === "cancelled" ? "cancelled" : "error",
+        httpStatus: error.extra.httpStatus,
+        errorCode: error.code,
+        errorMessage: error.message,
+        latencyMs: Date.now() - started,
+        firstPartialMs,
+        finishedAt: new Date(),
+      },
+    });
+    return { ok: false, error };
+  }
+}
+
+async function finalPicture(step: LadderStep, b64: string, event: { echo: FinalPicture["echo"]; usage: FinalPicture["usage"]; revisedPrompt: string | null }): Promise<FinalPicture> {
+  let { bytes, facts } = await decodeImage(b64);
+  const downgraded = downgradeOf(step, { width: facts.width, height: facts.height, echoedSize: event.echo.size, echoedQuality: event.echo.quality });
+  let note = downgraded;
+  const target = step.upscaleTo ? parseSize(step.upscaleTo) : null;
+  if (target) {
+    bytes = await sharp(bytes).resize(target.width, target.height, { fit: "fill", kernel: "lanczos3" }).toFormat(facts.format).toBuffer();
+    note = `drawn at ${facts.width}x${facts.height} and upscaled to ${step.upscaleTo}${downgraded ? `; ${downgraded}` : ""}`;
+    facts = { ...facts, width: target.width, height: target.height };
+  }
+  return { bytes, facts, echo: event.echo, usage: event.usage, revisedPrompt: event.revisedPrompt, downgraded: note };
+}
+
+function imageEvent(imageIndex: number, imageId: string, picture: FinalPicture): Extract<GenerationEvent, { type: "image" }>["data"] {
+  return {
+    imageIndex,
+    imageId,
+    url: `/api/images/${imageId}`,
+    thumbUrl: `/api/images/${imageId}/thumb`,
+    width: picture.facts.width,
+    height: picture.facts.height,
+    format: picture.facts.format,
+    revisedPrompt: picture.revisedPrompt,
+    ...(picture.downgraded ? { downgraded: picture.downgraded } : {}),
+  };
+}
+
+async function status(ctx: Ctx, message: string, attempt?: number): Promise<void> {
+  await appendEvent(ctx.job.generationId, "status", { status: "running", message, imageIndex: ctx.job.imageIndex, ...(attempt ? { attempt } : {}) });
+}
+
+function cancelled(signal: AbortSignal): GatewayError {
+  const reason: unknown = signal.reason;
+  return reason instanceof GatewayError ? reason : new GatewayError("cancelled", "cancelled", "The generation was cancelled.");
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+  });
+}

@@ -1,0 +1,75 @@
+import { createHash, randomUUID } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { mkdir, readFile, rename, stat, writeFile, rm } from "node:fs/promises";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { env } from "@/lib/env";
+
+/**
+ * Content-addressed bytes on disk: data/blobs/ab/cd/<sha256>. The same bytes are stored once;
+ * writes land in a temporary file and are renamed into place, so a reader never sees half a file.
+ */
+const SHA256 = /^[a-f0-9]{64}$/;
+
+function blobRoot(): string {
+  return path.join(env().dataDir, "blobs");
+}
+
+export function blobPath(sha256: string): string {
+  if (!SHA256.test(sha256)) throw new Error(`Not a sha256: ${sha256}`);
+  return path.join(blobRoot(), sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+}
+
+export function sha256Of(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+export async function putBlob(bytes: Uint8Array): Promise<string> {
+  const sha256 = sha256Of(bytes);
+  const target = blobPath(sha256);
+  if (await exists(target)) return sha256;
+  await mkdir(path.dirname(target), { recursive: true });
+  const temp = `${target}.${randomUUID()}.tmp`;
+  try {
+    await writeFile(temp, bytes);
+    await rename(temp, target);
+  } finally {
+    await rm(temp, { force: true });
+  }
+  return sha256;
+}
+
+export async function blobExists(sha256: string): Promise<boolean> {
+  return exists(blobPath(sha256));
+}
+
+export async function readBlob(sha256: string): Promise<Buffer> {
+  return readFile(blobPath(sha256));
+}
+
+/** A web stream of the blob, for route handlers. */
+export function readBlobStream(sha256: string): ReadableStream<Uint8Array> {
+  return Readable.toWeb(createReadStream(blobPath(sha256))) as ReadableStream<Uint8Array>;
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await stat(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Health check: the folder can be written and read back. */
+export async function storageUsable(): Promise<boolean> {
+  try {
+    await mkdir(blobRoot(), { recursive: true });
+    const probe = path.join(blobRoot(), `.probe-${randomUUID()}`);
+    await writeFile(probe, "ok");
+    await rm(probe);
+    return true;
+  } catch {
+    return false;
+  }
+}
