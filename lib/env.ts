@@ -20,7 +20,9 @@ const schema = z.object({
   DATA_DIR: z.string().default("data"),
   GATEWAY_BASE_URL: z.string().url().optional(),
   GATEWAY_API_KEY: z.string().min(1).optional(),
-  BASE_URL: z.string().url().optional(),
+  // The brief's names. BASE_URL is also set by some tools (Vite sets it to "/"), so it is checked
+  // only when it is used: with API_KEY and without GATEWAY_BASE_URL.
+  BASE_URL: z.string().optional(),
   API_KEY: z.string().min(1).optional(),
   GATEWAY_LABEL: z.string().optional(),
   SIMULATOR_URL: z.string().url().default("http://127.0.0.1:4010/v1"),
@@ -78,6 +80,9 @@ function resolveGateway(vars: z.output<typeof schema>): Gateway {
     return { baseURL: vars.SIMULATOR_URL, apiKey: vars.SIMULATOR_API_KEY, label: "local simulator", isSimulator: true };
   }
   const baseURL = vars.GATEWAY_BASE_URL ?? vars.BASE_URL ?? "https://api.openai.com/v1";
+  if (!URL.canParse(baseURL) || !/^https?:/.test(baseURL)) {
+    throw new Error(`Invalid environment:\n  ${vars.GATEWAY_BASE_URL ? "GATEWAY_BASE_URL" : "BASE_URL"}: "${baseURL}" is not an http(s) URL`);
+  }
   const fingerprint = createHash("sha256").update(apiKey).digest("hex").slice(0, 8);
   const label = vars.GATEWAY_LABEL ?? `${new URL(baseURL).host} key#${fingerprint}`;
   return { baseURL, apiKey, label, isSimulator: false };

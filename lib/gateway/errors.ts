@@ -31,9 +31,9 @@ export class GatewayError extends Error {
 
 type UpstreamBody = { message?: unknown; type?: unknown; code?: unknown; param?: unknown };
 
-/** sub2api answers 401 with {code, message}; OpenAI with {error:{...}}; the SDK unwraps the latter. */
-function upstreamFields(error: APIError): { message: string; type?: string; code?: string; param?: string } {
-  const body = (error.error ?? {}) as UpstreamBody & { error?: UpstreamBody };
+/** sub2api answers 401 with {code, message}; OpenAI with {error:{...}}; the SDK keeps only the latter. */
+function upstreamFields(error: APIError, rawBody: unknown): { message: string; type?: string; code?: string; param?: string } {
+  const body = (error.error ?? (rawBody && typeof rawBody === "object" ? rawBody : {})) as UpstreamBody & { error?: UpstreamBody };
   const inner: UpstreamBody = body.error && typeof body.error === "object" ? body.error : body;
   const str = (v: unknown) => (typeof v === "string" && v.length > 0 ? v : undefined);
   return {
@@ -54,9 +54,9 @@ export function retryAfterMs(headers: Headers | undefined): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
-export function fromApiError(error: APIError): GatewayError {
+export function fromApiError(error: APIError, rawBody?: unknown): GatewayError {
   const status = error.status;
-  const up = upstreamFields(error);
+  const up = upstreamFields(error, rawBody);
   const withStatus = { httpStatus: status };
   if (status === undefined) {
     // A mid-stream `event: error` or a data payload with an `error` key: the SDK gives no status.
@@ -84,13 +84,13 @@ export function fromApiError(error: APIError): GatewayError {
   return new GatewayError("server", up.code ?? up.type ?? `http_${status}`, `The gateway failed (${status}: ${up.message}).`, withStatus);
 }
 
-/** Maps anything thrown while calling the gateway to a GatewayError. */
-export function toGatewayError(error: unknown): GatewayError {
+/** Maps anything thrown while calling the gateway to a GatewayError; `rawBody` is an error answer's JSON. */
+export function toGatewayError(error: unknown, rawBody?: unknown): GatewayError {
   if (error instanceof GatewayError) return error;
   if (error instanceof APIUserAbortError) return new GatewayError("cancelled", "cancelled", "The request was stopped.");
   if (error instanceof APIConnectionTimeoutError) return new GatewayError("timeout", "timeout", "The gateway did not answer in time.");
   if (error instanceof APIConnectionError) return networkError(error.cause ?? error);
-  if (error instanceof APIError) return fromApiError(error);
+  if (error instanceof APIError) return fromApiError(error, rawBody);
   if (error instanceof SyntaxError) return new GatewayError("bad_response", "bad_response", `The gateway sent a reply that is not JSON (${error.message}).`);
   return networkError(error);
 }

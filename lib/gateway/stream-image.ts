@@ -93,7 +93,7 @@ export async function* streamImage(gateway: Gateway, call: ImageCall, limits: St
       if (completed) break;
     }
   } catch (error) {
-    throw watchdog.reason() ?? toGatewayError(error);
+    throw watchdog.reason() ?? toGatewayError(error, watchdog.errorBody);
   } finally {
     watchdog.stop();
   }
@@ -153,10 +153,18 @@ class Watchdog {
     this.limits.signal?.removeEventListener("abort", this.onAbort);
   }
 
+  /** The raw body of an error answer: sub2api's shape is not OpenAI's, and the SDK drops it. */
+  errorBody: unknown;
+
   /** Wraps fetch so that every chunk of the body, keep-alive comments included, counts as life. */
   readonly fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const response = await fetch(input, init);
     this.touch();
+    if (!response.ok) {
+      const text = await response.text();
+      this.errorBody = parseJson(text);
+      return new Response(text, { status: response.status, statusText: response.statusText, headers: response.headers });
+    }
     if (!response.body) return response;
     const touch = () => this.touch();
     const body = response.body.pipeThrough(
@@ -175,6 +183,14 @@ class Watchdog {
     this.why = reason;
     this.stop();
     this.controller.abort(reason);
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
   }
 }
 

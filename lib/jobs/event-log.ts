@@ -23,7 +23,7 @@ export async function appendEvent<K extends GenerationEventType>(
       SELECT owner_id, id, event_seq, ${type}, ${JSON.stringify(data)}::jsonb FROM bumped
       RETURNING seq
     )
-    SELECT seq, pg_notify(${EVENTS_CHANNEL}, ${generationId} || ':' || seq) FROM inserted`;
+    SELECT seq, pg_notify(${EVENTS_CHANNEL}, ${generationId} || ':' || seq)::text AS notified FROM inserted`;
   const seq = rows[0]?.seq;
   if (seq === undefined) throw new Error(`No generation ${generationId} to append an event to`);
   return seq;

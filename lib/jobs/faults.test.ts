@@ -1,0 +1,110 @@
+import { existsSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { currentUserId } from "@/lib/auth/current-user";
+import { db } from "@/lib/db/client";
+import { createGeneration } from "@/lib/generations/create";
+import { blobPath } from "@/lib/storage/blobs";
+import { closeStudio, eventsOf, imageRequests, openStudio, scriptFaults, waitForEnd, type Studio } from "@/test/harness";
+
+/**
+ * The fault matrix: each simulator fault, through the real worker, ends in the right status after
+ * the right number of attempts, with a stored message, and loses nothing it already received.
+ * RETRY_MAX is 2, so a fault that never clears is tried 3 times.
+ */
+type Case = {
+  name: string;
+  faults: string[];
+  status: "done" | "failed";
+  attempts: number;
+  code?: string;
+  message?: RegExp;
+  firstAttemptCode?: string;
+};
+
+const always = (fault: string) => [fault, fault, fault];
+
+const cases: Case[] = [
+  { name: "reset mid-stream, every time", faults: always("reset-mid-stream"), status: "failed", attempts: 3, code: "connection_reset", message: /connection to the gateway was cut/ },
+  { name: "reset mid-stream once", faults: ["reset-mid-stream", "ok"], status: "done", attempts: 2, firstAttemptCode: "connection_reset" },
+  { name: "stall before the first byte", faults: ["stall-before", "ok"], status: "done", attempts: 2, firstAttemptCode: "idle_timeout" },
+  { name: "stall mid-stream", faults: ["stall-mid", "ok"], status: "done", attempts: 2, firstAttemptCode: "idle_timeout" },
+  { name: "401 with sub2api's body", faults: ["status:401"], status: "failed", attempts: 1, code: "INVALID_API_KEY", message: /rejected the API key/ },
+  { name: "400 invalid size", faults: ["status:400"], status: "failed", attempts: 1, message: /field: size.*divisible by 16/ },
+  { name: "400 moderation_blocked", faults: ["moderation"], status: "failed", attempts: 1, code: "moderation_blocked", message: /safety system refused/ },
+  { name: "429 without Retry-After", faults: always("status:429"), status: "failed", attempts: 1, code: "rate_limit_exceeded", message: /Usage limit reached.*Try again later/ },
+  { name: "429 usage_limit_reached", faults: always("status:429;code=usage_limit_reached"), status: "failed", attempts: 1, code: "usage_limit_reached", message: /Usage limit reached/ },
+  { name: "429 with Retry-After", faults: ["status:429;retry-after=1", "ok"], status: "done", attempts: 2, firstAttemptCode: "rate_limit_exceeded" },
+  { name: "502 upstream_error, every time", faults: always("status:502"), status: "failed", attempts: 3, code: "upstream_error", message: /upstream gave no image/ },
+  { name: "503 once", faults: ["status:503", "ok"], status: "done", attempts: 2 },
+  { name: "504, every time", faults: always("status:504"), status: "failed", attempts: 3, message: /gateway failed \(504/ },
+  { name: "500 is not retried", faults: always("status:500"), status: "failed", attempts: 1, message: /gateway failed \(500/ },
+  { name: "event: error mid-stream", faults: ["error-mid-stream", "ok"], status: "done", attempts: 2, firstAttemptCode: "upstream_error" },
+  { name: "data with an error key", faults: ["error-data", "ok"], status: "done", attempts: 2 },
+  { name: "truncated stream, every time", faults: always("truncated"), status: "failed", attempts: 3, code: "truncated_stream", message: /ended before the image was complete/ },
+  { name: "corrupt base64", faults: ["corrupt-b64", "ok"], status: "done", attempts: 2, firstAttemptCode: "corrupt_image" },
+  { name: "non-image bytes", faults: always("corrupt-b64;mode=text"), status: "failed", attempts: 3, code: "corrupt_image" },
+  { name: "a non-JSON body", faults: always("non-json"), status: "failed", attempts: 3, message: /not JSON|cannot read/ },
+  { name: "keep-alive comments and whitespace", faults: ["keepalive"], status: "done", attempts: 1 },
+];
+
+let studio: Studio;
+let owner: string;
+
+beforeAll(async () => {
+  studio = await openStudio({
+    latency: { firstPartialMs: 20, betweenPartialsMs: 20, finalMs: 20 },
+    settings: { WORKER_CONCURRENCY: "12", STREAM_IDLE_MS: "800", RETRY_BASE_MS: "10" },
+  });
+  owner = await currentUserId();
+});
+afterAll(async () => closeStudio(studio));
+
+describe("every fault of the matrix", () => {
+  it.each(cases)("$name", async (c) => {
+    const prompt = `fault case: ${c.name}`;
+    await scriptFaults(studio, prompt, c.faults);
+    const { id } = await createGeneration(owner, { prompt, size: "1024x1024", quality: "low", partial_images: 2 });
+    const gen = await waitForEnd(id, 30_000);
+
+    expect(gen.status).toBe(c.status);
+    const attempts = await db().attempt.findMany({ where: { generationId: id }, orderBy: { number: "asc" } });
+    expect(attempts).toHaveLength(c.attempts);
+    expect(imageRequests(studio, prompt)).toHaveLength(c.attempts);
+    if (c.code) expect(gen.errorCode).toBe(c.code);
+    if (c.message) expect(gen.errorMessage).toMatch(c.message);
+    if (c.status === "failed") expect(gen.errorMessage).toBeTruthy();
+    if (c.firstAttemptCode) expect(attempts[0]?.errorCode).toBe(c.firstAttemptCode);
+    for (const attempt of attempts.slice(0, -1)) expect(attempt.status).toBe("error");
+    expect(attempts.at(-1)?.status).toBe(c.status === "done" ? "ok" : "error");
+
+    // Nothing lost: every partial or image the stream announced has its row and its bytes.
+    const events = await eventsOf(id);
+    const announced = events.filter((e) => e.type === "partial" || e.type === "image").map((e) => (e.data as { imageId: string }).imageId);
+    const rows = await db().image.findMany({ where: { generationId: id } });
+    expect(rows.map((r) => r.id).sort()).toEqual([...announced].sort());
+    for (const row of rows) expect(existsSync(blobPath(row.sha256))).toBe(true);
+    expect(events.at(-1)?.type).toBe("end");
+    expect(events.at(-1)?.data).toMatchObject({ status: c.status });
+  });
+
+  it("flags an image of the wrong size as a silent downgrade", async () => {
+    const prompt = "fault case: wrong size";
+    await scriptFaults(studio, prompt, ["wrong-size"]);
+    const { id } = await createGeneration(owner, { prompt, size: "1536x1024", quality: "low", partial_images: 0 });
+    expect((await waitForEnd(id)).status).toBe("done");
+    const image = await db().image.findFirstOrThrow({ where: { generationId: id, kind: "final" } });
+    expect(image.downgraded).toMatch(/asked 1536x1024, received/);
+    const event = (await eventsOf(id)).find((e) => e.type === "image");
+    expect(event?.data).toMatchObject({ downgraded: expect.stringMatching(/asked 1536x1024/) });
+  });
+
+  it("flags a downgraded size and quality the gateway echoed", async () => {
+    const prompt = "fault case: downgrade";
+    await scriptFaults(studio, prompt, ["downgrade"]);
+    const { id } = await createGeneration(owner, { prompt, size: "2048x2048", quality: "high", partial_images: 0, fallback: false });
+    expect((await waitForEnd(id)).status).toBe("done");
+    const image = await db().image.findFirstOrThrow({ where: { generationId: id, kind: "final" } });
+    expect(image.downgraded).toMatch(/asked 2048x2048/);
+    expect(image.downgraded).toMatch(/asked high quality/);
+  });
+});
