@@ -77,12 +77,13 @@ async function main(): Promise<void> {
     const port = Number(process.env.SIM_PORT ?? (await freePort()));
     env.SIM_PORT = String(port);
     env.SIMULATOR_URL = `http://127.0.0.1:${port}/v1`;
-    run("simulator", bin("tsx"), ["simulator/main.ts"], env);
+    run("simulator", process.execPath, ["--import", "tsx", "simulator/main.ts"], env);
     await waitFor(`http://127.0.0.1:${port}/health`, "the gateway simulator");
     log(`no gateway key: using the LOCAL GATEWAY SIMULATOR at ${env.SIMULATOR_URL}`);
   }
 
-  run("worker", bin("tsx"), ["scripts/worker.ts"], env, true);
+  // `node --import tsx` (not the tsx wrapper) so SIGTERM reaches the worker for a graceful stop.
+  run("worker", process.execPath, ["--import", "tsx", "scripts/worker.ts"], env, true);
   const port = process.env.PORT ?? "3000";
   run("next", bin("next"), [mode, "--port", port], env);
   await waitFor(`http://127.0.0.1:${port}/api/health`, "Next.js", 180_000);
