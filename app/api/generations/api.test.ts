@@ -1,0 +1,160 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/lib/db/client";
+import { closeStudio, imageRequests, openStudio, waitForEnd, type Studio } from "@/test/harness";
+import * as collection from "./route";
+import * as item from "./[id]/route";
+import * as events from "./[id]/events/route";
+import * as image from "../images/[id]/route";
+import * as thumb from "../images/[id]/thumb/route";
+
+/** The HTTP API's handlers with real requests, a real database and the simulator behind them. */
+let studio: Studio;
+
+beforeAll(async () => {
+  studio = await openStudio({ latency: { firstPartialMs: 40, betweenPartialsMs: 40, finalMs: 40 } });
+});
+afterAll(async () => closeStudio(studio));
+
+const params = <P>(p: P) => ({ params: Promise.resolve(p) });
+const post = (body: string, headers: Record<string, string> = { "content-type": "application/json" }) =>
+  collection.POST(new Request("http://studio.test/api/generations", { method: "POST", body, headers }), params({}));
+
+type SseEvent = { id: number; event: string; data: Record<string, unknown> };
+
+async function readSse(response: Response, stopAfter = Infinity): Promise<SseEvent[]> {
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  const out: SseEvent[] = [];
+  let buffer = "";
+  while (out.length < stopAfter) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    buffer += value;
+    let cut: number;
+    while ((cut = buffer.indexOf("\n\n")) >= 0) {
+      const block = buffer.slice(0, cut);
+      buffer = buffer.slice(cut + 2);
+      const fields = Object.fromEntries(block.split("\n").filter((l) => !l.startsWith(":")).map((l) => [l.slice(0, l.indexOf(":")), l.slice(l.indexOf(":") + 2)]));
+      if (fields.data !== undefined) out.push({ id: Number(fields.id), event: fields.event!, data: JSON.parse(fields.data) as Record<string, unknown> });
+    }
+  }
+  await reader.cancel();
+  return out;
+}
+
+describe("POST /api/generations", () => {
+  it("answers 202 with an id at once, and the job runs", async () => {
+    const res = await post(JSON.stringify({ prompt: "api: a kite", partial_images: 1, quality: "low" }));
+    expect(res.status).toBe(202);
+    const { id } = (await res.json()) as { id: string };
+    expect((await waitForEnd(id)).status).toBe("done");
+  });
+
+  it.each([
+    ["an empty prompt", { prompt: "" }, "prompt"],
+    ["a prompt over 32,000 characters", { prompt: "x".repeat(32_001) }, "prompt"],
+    ["an unknown model", { prompt: "p", model: "dall-e-3" }, "model"],
+    ["a size not divisible by 16", { prompt: "p", size: "1000x1000" }, "size"],
+    ["an edge over 3840", { prompt: "p", size: "3856x1536" }, "size"],
+    ["a ratio over 3", { prompt: "p", size: "2416x800" }, "size"],
+    ["too few pixels", { prompt: "p", size: "1008x640" }, "size"],
+    ["too many pixels", { prompt: "p", size: "3840x2176" }, "size"],
+    ["n = 0", { prompt: "p", n: 0 }, "n"],
+    ["n = 11", { prompt: "p", n: 11 }, "n"],
+    ["compression with png", { prompt: "p", output_compression: 50 }, "output_compression"],
+    ["a transparent background", { prompt: "p", background: "transparent" }, "background"],
+    ["4 partial previews", { prompt: "p", partial_images: 4 }, "partial_images"],
+    ["an unknown field", { prompt: "p", style: "vivid" }, "style"],
+  ])("refuses %s with 422 naming the field, and sends nothing upstream", async (_name, body, field) => {
+    const before = studio.sim.requests.length;
+    const res = await post(JSON.stringify(body));
+    expect(res.status).toBe(422);
+    const { error } = (await res.json()) as { error: { code: string; message: string; field?: string } };
+    expect(error.code).toBe("invalid_request");
+    expect(error.field).toBe(field);
+    expect(error.message.length).toBeGreaterThan(5);
+    expect(studio.sim.requests.length).toBe(before);
+  });
+
+  it("refuses malformed JSON, the wrong content type and an oversize body", async () => {
+    const before = await db().generation.count();
+    const malformed = await post("{ prompt: ");
+    expect(malformed.status).toBe(400);
+    expect(((await malformed.json()) as { error: { code: string } }).error.code).toBe("malformed_json");
+    const wrongType = await post("prompt=hi", { "content-type": "application/x-www-form-urlencoded" });
+    expect(wrongType.status).toBe(415);
+    const big = await post(JSON.stringify({ prompt: "x".repeat(300_000) }));
+    expect(big.status).toBe(413);
+    expect(await db().generation.count()).toBe(before);
+  });
+});
+
+describe("GET /api/generations", () => {
+  it("pages by keyset, newest first, and filters", async () => {
+    for (const n of [1, 2, 3]) await post(JSON.stringify({ prompt: `paged ${n}`, quality: "low", partial_images: 0 }));
+    const page = async (query: string) => (await (await collection.GET(new Request(`http://studio.test/api/generations?${query}`), params({}))).json()) as { items: { prompt: string }[]; nextCursor: string | null };
+    const first = await page("limit=2&q=paged");
+    expect(first.items.map((i) => i.prompt)).toEqual(["paged 3", "paged 2"]);
+    expect(first.nextCursor).toBeTruthy();
+    const second = await page(`limit=2&q=paged&cursor=${first.nextCursor}`);
+    expect(second.items.map((i) => i.prompt)).toEqual(["paged 1"]);
+    expect(second.nextCursor).toBeNull();
+    const bad = await collection.GET(new Request("http://studio.test/api/generations?limit=500"), params({}));
+    expect(bad.status).toBe(422);
+  });
+});
+
+describe("GET /api/generations/<id>/events", () => {
+  it("replays then follows, and resumes after Last-Event-ID without gaps or duplicates", async () => {
+    const { id } = (await (await post(JSON.stringify({ prompt: "sse: a comet", partial_images: 3, quality: "low" }))).json()) as { id: string };
+    const live = await readSse(await events.GET(new Request(`http://studio.test/api/generations/${id}/events`), params({ id })));
+    expect(live.map((e) => e.id)).toEqual(live.map((_, i) => i + 1));
+    expect(live.at(-1)?.event).toBe("end");
+    expect(live.filter((e) => e.event === "partial")).toHaveLength(3);
+
+    const cut = live[3]!.id;
+    const resumed = await readSse(await events.GET(new Request(`http://studio.test/api/generations/${id}/events`, { headers: { "last-event-id": String(cut) } }), params({ id })));
+    expect(resumed.map((e) => e.id)).toEqual(live.filter((e) => e.id > cut).map((e) => e.id));
+    expect(resumed).toEqual(live.slice(4));
+  });
+
+  it("sends partials as URLs to stored bytes that the image routes serve", async () => {
+    const { id } = (await (await post(JSON.stringify({ prompt: "sse: urls", partial_images: 1, quality: "low", output_format: "jpeg" }))).json()) as { id: string };
+    const all = await readSse(await events.GET(new Request(`http://studio.test/api/generations/${id}/events`), params({ id })));
+    const partial = all.find((e) => e.event === "partial")!.data as { url: string; imageId: string };
+    expect(partial.url).toBe(`/api/images/${partial.imageId}`);
+    expect(JSON.stringify(all).length).toBeLessThan(10_000); // no base64 in the stream
+    const final = all.find((e) => e.event === "image")!.data as { imageId: string };
+    const bytes = await image.GET(new Request(`http://studio.test/api/images/${final.imageId}`), params({ id: final.imageId }));
+    expect(bytes.status).toBe(200);
+    expect(bytes.headers.get("content-type")).toBe("image/jpeg");
+    expect(bytes.headers.get("cache-control")).toContain("immutable");
+    const thumbnail = await thumb.GET(new Request(`http://studio.test/api/images/${final.imageId}/thumb`), params({ id: final.imageId }));
+    expect(thumbnail.headers.get("content-type")).toBe("image/webp");
+    expect((await thumbnail.arrayBuffer()).byteLength).toBeGreaterThan(100);
+  });
+
+  it("is scoped to the owner: another user's generation is not found", async () => {
+    const { id } = (await (await post(JSON.stringify({ prompt: "owned", quality: "low" }))).json()) as { id: string };
+    await waitForEnd(id);
+    const stranger = "00000000-0000-4000-8000-0000000000aa";
+    await db().user.create({ data: { id: stranger, name: "stranger" } });
+    await db().generation.update({ where: { id }, data: { ownerId: stranger } });
+    await db().image.updateMany({ where: { generationId: id }, data: { ownerId: stranger } });
+    expect((await item.GET(new Request(`http://studio.test/api/generations/${id}`), params({ id }))).status).toBe(404);
+    expect((await events.GET(new Request(`http://studio.test/api/generations/${id}/events`), params({ id }))).status).toBe(404);
+    const img = await db().image.findFirstOrThrow({ where: { generationId: id, kind: "final" } });
+    expect((await image.GET(new Request(`http://studio.test/api/images/${img.id}`), params({ id: img.id }))).status).toBe(404);
+    expect(imageRequests(studio, "owned").length).toBe(1);
+  });
+
+  it("shows metadata with attempts and no image bytes", async () => {
+    const { id } = (await (await post(JSON.stringify({ prompt: "detail view", quality: "low", size: "1024x1536" }))).json()) as { id: string };
+    await waitForEnd(id);
+    const res = await item.GET(new Request(`http://studio.test/api/generations/${id}`), params({ id }));
+    const detail = (await res.json()) as Record<string, unknown> & { images: { width: number; height: number; echoed: { size: string } }[]; attempts: unknown[] };
+    expect(detail).toMatchObject({ status: "done", size: "1024x1536", gateway: { isSimulator: true } });
+    expect(detail.images[0]).toMatchObject({ width: 1024, height: 1536, echoed: { size: "1024x1536" } });
+    expect(detail.attempts).toHaveLength(1);
+    expect(JSON.stringify(detail)).not.toMatch(/b64|sk-sim/);
+  });
+});
