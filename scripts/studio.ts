@@ -72,11 +72,12 @@ async function main(): Promise<void> {
   const { applied } = await migrate(database.url);
   if (applied.length > 0) log(`migrations applied: ${applied.join(", ")}`);
 
-  const hasKey = Boolean(process.env.GATEWAY_API_KEY ?? process.env.API_KEY);
+  const hasKey = Boolean(process.env.GATEWAY_API_KEY || process.env.API_KEY);
   if (!hasKey) {
     const port = Number(process.env.SIM_PORT ?? (await freePort()));
     env.SIM_PORT = String(port);
     env.SIMULATOR_URL = `http://127.0.0.1:${port}/v1`;
+    env.SIM_ALLOW_TRANSPARENT = process.env.ALLOW_TRANSPARENT_BACKGROUND ?? "";
     run("simulator", process.execPath, ["--import", "tsx", "simulator/main.ts"], env);
     await waitFor(`http://127.0.0.1:${port}/health`, "the gateway simulator");
     log(`no gateway key: using the LOCAL GATEWAY SIMULATOR at ${env.SIMULATOR_URL}`);

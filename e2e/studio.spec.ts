@@ -1,0 +1,71 @@
+import { expect, test, type Page } from "@playwright/test";
+import { SIM_PORT } from "../playwright.config";
+
+/** A person at the studio: types a prompt, watches previews then the picture, reloads, errs. */
+async function simulatorRequests(prompt: string): Promise<number> {
+  const res = await fetch(`http://127.0.0.1:${SIM_PORT}/__sim/requests`);
+  const log = (await res.json()) as { path: string; body: { prompt?: string } | null }[];
+  return log.filter((r) => r.path.startsWith("/v1/images") && r.body?.prompt === prompt).length;
+}
+
+async function generate(page: Page, prompt: string) {
+  await page.getByLabel("Prompt").fill(prompt);
+  await page.getByRole("button", { name: "Generate" }).click();
+}
+
+test("type a prompt, see a partial preview and then the final image", async ({ page }) => {
+  await page.goto("/");
+  await expect(page.getByText(/simulator/i).first()).toBeVisible();
+  await page.getByLabel("Quality").selectOption("low");
+  await generate(page, "a paper boat on a pond");
+  await expect(page.getByRole("status")).toContainText(/queued|generating|partial/i);
+  await expect(page.getByRole("img", { name: /^Partial preview/ }).first()).toBeVisible();
+  const final = page.getByRole("img", { name: /^Generated image/ });
+  await expect(final).toBeVisible();
+  await expect(page.getByRole("status")).toContainText(/done/i);
+  expect(await final.evaluate((img: HTMLImageElement) => [img.complete, img.naturalWidth])).toEqual([true, 1024]);
+  await expect(page.getByRole("button", { name: "Cancel" })).toBeHidden();
+  expect(await simulatorRequests("a paper boat on a pond")).toBe(1);
+});
+
+test("reload the page mid-generation and see it finish", async ({ page }) => {
+  await page.goto("/");
+  await generate(page, "a slow sunrise over hills");
+  await expect(page.getByRole("img", { name: /^Partial preview/ }).first()).toBeVisible();
+  await expect(page.getByRole("img", { name: /^Generated image/ })).toHaveCount(0);
+  await expect(page).toHaveURL(/\?g=/);
+  await page.reload();
+  await expect(page.getByRole("img", { name: /^Generated image/ })).toBeVisible();
+  await expect(page.getByRole("status")).toContainText(/done/i);
+  expect(await simulatorRequests("a slow sunrise over hills")).toBe(1);
+});
+
+test("an invalid custom size is refused with a message before anything is sent", async ({ page }) => {
+  await page.goto("/");
+  await page.getByLabel("Size").selectOption("custom");
+  await page.getByLabel("Width").fill("1000");
+  await page.getByLabel("Height").fill("1000");
+  await expect(page.getByText("Width and height must both be divisible by 16").first()).toBeVisible();
+  await generate(page, "never leaves the browser");
+  await expect(page.getByRole("alert")).toContainText(/divisible by 16/);
+  await expect(page).not.toHaveURL(/\?g=/);
+  expect(await simulatorRequests("never leaves the browser")).toBe(0);
+});
+
+test("a refusal from the gateway shows its message and code", async ({ page }) => {
+  await page.goto("/");
+  await generate(page, "refused please [[sim:moderation]]");
+  const alert = page.getByRole("alert");
+  await expect(alert).toContainText(/safety system/);
+  await expect(alert).toContainText("moderation_blocked");
+  await expect(page.getByRole("status")).toContainText(/failed/i);
+});
+
+test("cancel a running generation", async ({ page }) => {
+  await page.goto("/");
+  await generate(page, "a stalled request [[sim:stall-mid]]");
+  await expect(page.getByRole("img", { name: /^Partial preview/ }).first()).toBeVisible();
+  await page.getByRole("button", { name: "Cancel" }).click();
+  await expect(page.getByRole("status")).toContainText(/cancelled/i);
+  await expect(page.getByRole("button", { name: "Cancel" })).toBeHidden();
+});
