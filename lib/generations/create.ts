@@ -10,6 +10,6 @@ import { enqueueGeneration } from "@/lib/jobs/queue";
 export async function createGeneration(ownerId: string, input: unknown): Promise<{ id: string }> {
   const settings = env();
   const check = checkGenerationRequest(input, { allowTransparent: settings.ALLOW_TRANSPARENT_BACKGROUND });
-  if (!check.ok) throw new ApiError(422, "invalid_request", check.message, check.field);
+  if (!check.ok) throw new ApiError(422, check.code, check.message, check.field);
   return enqueueGeneration(ownerId, check.request, settings.gateway);
 }

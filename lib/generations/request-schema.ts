@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { checkSize } from "@/lib/images/size-rules";
+import { screenPrompt } from "@/lib/safety/prefilter";
 
 /**
  * The generation request, shared by the studio form, the server action, `POST /api/generations`
@@ -77,12 +78,19 @@ export type FieldErrors = Partial<Record<string, string>>;
 
 export type RequestCheck =
   | { ok: true; request: GenerationRequest }
-  | { ok: false; message: string; field?: string; fieldErrors: FieldErrors };
+  | { ok: false; code: "invalid_request" | "prompt_refused"; message: string; field?: string; fieldErrors: FieldErrors };
 
-/** Validates unknown input and names the first field at fault, the same way on both sides. */
+/**
+ * Validates unknown input and names the first field at fault, the same way on both sides; then
+ * the safety pre-filter, so a refused prompt never leaves the browser or the server.
+ */
 export function checkGenerationRequest(input: unknown, rules: RequestRules): RequestCheck {
   const parsed = generationRequestSchema(rules).safeParse(input);
-  if (parsed.success) return { ok: true, request: parsed.data };
+  if (parsed.success) {
+    const screening = screenPrompt(parsed.data.prompt);
+    if (screening.ok) return { ok: true, request: parsed.data };
+    return { ok: false, code: "prompt_refused", message: screening.message, field: "prompt", fieldErrors: { prompt: screening.message } };
+  }
   const fieldErrors: FieldErrors = {};
   for (const issue of parsed.error.issues) {
     const field = issue.path.length > 0 ? String(issue.path[0]) : issue.code === "unrecognized_keys" ? issue.keys[0] : undefined;
@@ -92,5 +100,5 @@ export function checkGenerationRequest(input: unknown, rules: RequestRules): Req
   const first = parsed.error.issues[0];
   const field = first && first.path.length > 0 ? String(first.path[0]) : first?.code === "unrecognized_keys" ? first.keys[0] : undefined;
   const message = first ? (field && first.path.length > 0 ? `${field}: ${first.message}` : first.message) : "Invalid request";
-  return { ok: false, message, field, fieldErrors };
+  return { ok: false, code: "invalid_request", message, field, fieldErrors };
 }

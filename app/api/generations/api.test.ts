@@ -75,6 +75,16 @@ describe("POST /api/generations", () => {
     expect(studio.sim.requests.length).toBe(before);
   });
 
+  it("refuses a plainly violating prompt before sending, with the reason and a suggestion", async () => {
+    const before = studio.sim.requests.length;
+    const res = await post(JSON.stringify({ prompt: "hardcore porn scene" }));
+    expect(res.status).toBe(422);
+    const { error } = (await res.json()) as { error: { code: string; message: string; field?: string } };
+    expect(error).toMatchObject({ code: "prompt_refused", field: "prompt" });
+    expect(error.message).toMatch(/not sent: it asks for explicit nudity or sex acts\. .*fully clothed/);
+    expect(studio.sim.requests.length).toBe(before);
+  });
+
   it("refuses malformed JSON, the wrong content type and an oversize body", async () => {
     const before = await db().generation.count();
     const malformed = await post("{ prompt: ");
