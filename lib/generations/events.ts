@@ -25,7 +25,9 @@ export type ImageEvent = {
   height: number;
   format: string;
   revisedPrompt: string | null;
-  /** Set when the gateway returned less than was asked (issue 4: silent downgrade). */
+  /** Which rung of the fallback ladder made it: "asked", "fallback-medium" or "fallback-small". */
+  step: string;
+  /** Set when the gateway returned less than was asked, or the image was upscaled. */
   downgraded?: string;
 };
 export type EndEvent = {

@@ -87,6 +87,54 @@ describe("every fault of the matrix", () => {
     expect(events.at(-1)?.data).toMatchObject({ status: c.status });
   });
 
+  it("walks the 4K fallback ladder: high, then medium, then small and upscaled", async () => {
+    const prompt = "fault case: ladder";
+    await scriptFaults(studio, prompt, [...always("status:502"), ...always("status:503"), "ok"]);
+    const { id } = await createGeneration(owner, { prompt, size: "2048x2048", quality: "high", partial_images: 0 });
+    const gen = await waitForEnd(id, 30_000);
+    expect(gen.status).toBe("done");
+    const attempts = await db().attempt.findMany({ where: { generationId: id }, orderBy: { number: "asc" } });
+    expect(attempts.map((a) => [a.step, a.size, a.quality, a.status])).toEqual([
+      ["asked", "2048x2048", "high", "error"],
+      ["asked", "2048x2048", "high", "error"],
+      ["asked", "2048x2048", "high", "error"],
+      ["fallback-medium", "2048x2048", "medium", "error"],
+      ["fallback-medium", "2048x2048", "medium", "error"],
+      ["fallback-medium", "2048x2048", "medium", "error"],
+      ["fallback-small", "1024x1024", "medium", "ok"],
+    ]);
+    for (const a of attempts) expect(a.latencyMs).not.toBeNull();
+    expect(attempts.at(-1)?.usage).toMatchObject({ output_tokens: expect.any(Number) });
+    const image = await db().image.findFirstOrThrow({ where: { generationId: id, kind: "final" } });
+    expect([image.width, image.height]).toEqual([2048, 2048]);
+    expect(image.downgraded).toMatch(/drawn at 1024x1024 and upscaled to 2048x2048/);
+    const event = (await eventsOf(id)).find((e) => e.type === "image");
+    expect(event?.data).toMatchObject({ step: "fallback-small", width: 2048, height: 2048 });
+  });
+
+  it("does not walk the ladder when it is switched off, nor for a refusal", async () => {
+    const off = "fault case: ladder off";
+    await scriptFaults(studio, off, always("status:502"));
+    const a = await createGeneration(owner, { prompt: off, size: "2048x2048", quality: "high", partial_images: 0, fallback: false });
+    expect((await waitForEnd(a.id)).status).toBe("failed");
+    expect(await db().attempt.count({ where: { generationId: a.id } })).toBe(3);
+    const refused = "fault case: ladder refusal";
+    await scriptFaults(studio, refused, ["moderation", "moderation"]);
+    const b = await createGeneration(owner, { prompt: refused, size: "2048x2048", quality: "high", partial_images: 0 });
+    expect((await waitForEnd(b.id)).errorCode).toBe("moderation_blocked");
+    expect(await db().attempt.count({ where: { generationId: b.id } })).toBe(1);
+  });
+
+  it("does not wait for a Retry-After beyond the cap", async () => {
+    const prompt = "fault case: long retry-after";
+    await scriptFaults(studio, prompt, ["status:429;retry-after=3600", "ok"]);
+    const { id } = await createGeneration(owner, { prompt, partial_images: 0, quality: "low" });
+    const gen = await waitForEnd(id);
+    expect(gen.status).toBe("failed");
+    expect(gen.errorMessage).toMatch(/Usage limit reached.*Try again in 3600 s/);
+    expect(await db().attempt.count({ where: { generationId: id } })).toBe(1);
+  });
+
   it("flags an image of the wrong size as a silent downgrade", async () => {
     const prompt = "fault case: wrong size";
     await scriptFaults(studio, prompt, ["wrong-size"]);
@@ -96,6 +144,31 @@ describe("every fault of the matrix", () => {
     expect(image.downgraded).toMatch(/asked 1536x1024, received/);
     const event = (await eventsOf(id)).find((e) => e.type === "image");
     expect(event?.data).toMatchObject({ downgraded: expect.stringMatching(/asked 1536x1024/) });
+  });
+
+  it("retries a refused connection, then fails with a clear message", async () => {
+    const { freePort } = await import("@/lib/db/embedded");
+    const { resetEnvCache } = await import("@/lib/env");
+    const { startWorker } = await import("@/lib/jobs/worker");
+    const closed = await freePort();
+    await studio.worker?.stop(0);
+    const previous = process.env.SIMULATOR_URL;
+    process.env.SIMULATOR_URL = `http://127.0.0.1:${closed}/v1`;
+    resetEnvCache();
+    try {
+      studio.worker = await startWorker({ log: () => undefined });
+      const { id } = await createGeneration(owner, { prompt: "fault case: refused connection", partial_images: 0 });
+      const gen = await waitForEnd(id);
+      expect(gen.status).toBe("failed");
+      expect(gen.errorCode).toBe("connection_refused");
+      expect(gen.errorMessage).toMatch(/Could not reach the gateway: connection refused/);
+      expect(await db().attempt.count({ where: { generationId: id } })).toBe(3);
+    } finally {
+      await studio.worker?.stop(0);
+      process.env.SIMULATOR_URL = previous;
+      resetEnvCache();
+      studio.worker = await startWorker({ log: () => undefined });
+    }
   });
 
   it("flags a downgraded size and quality the gateway echoed", async () => {

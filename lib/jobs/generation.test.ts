@@ -97,3 +97,26 @@ describe("a generation against the simulator", () => {
     expect(imageRequests(studio, "never sent")).toHaveLength(0);
   });
 });
+
+describe("the queue", () => {
+  it("runs large sizes under their own lower limit, and tells waiting jobs their place", async () => {
+    await studio.worker?.stop(0);
+    studio.worker = null;
+    const { startWorker } = await import("@/lib/jobs/worker");
+    const { env } = await import("@/lib/env");
+    const settings = { ...env(), WORKER_CONCURRENCY: 3, WORKER_CONCURRENCY_LARGE: 1 };
+    await scriptFaults(studio, "queue large", ["slow:600", "slow:600"]);
+    const a = await start({ prompt: "queue large A", size: "2048x2048", partial_images: 0, fallback: false });
+    const b = await start({ prompt: "queue large B", size: "2048x2048", partial_images: 0, fallback: false });
+    const c = await start({ prompt: "queue small C", partial_images: 0 });
+    studio.worker = await startWorker({ log: () => undefined, settings });
+    await Promise.all([a, b, c].map(({ id }) => waitForEnd(id)));
+    const [ga, gb, gc] = await Promise.all([a, b, c].map(({ id }) => db().generation.findUniqueOrThrow({ where: { id } })));
+    // B waited for A (one large at a time) while C, small, ran beside A.
+    expect(gb!.startedAt!.getTime()).toBeGreaterThanOrEqual(ga!.finishedAt!.getTime() - 50);
+    expect(gc!.startedAt!.getTime()).toBeLessThan(ga!.finishedAt!.getTime());
+    const positions = (await eventsOf(b.id)).filter((e) => e.type === "status" && (e.data as { status: string }).status === "queued").map((e) => (e.data as { queuePosition?: number }).queuePosition);
+    expect(positions[0]).toBe(2);
+    expect(positions).toContain(1);
+  });
+});

@@ -41,6 +41,20 @@ export async function enqueueGeneration(ownerId: string, request: GenerationRequ
   return gen;
 }
 
+/**
+ * Tells the first waiting generations their new place after the queue moved. Bounded, so a long
+ * queue costs a fixed number of events per move.
+ */
+export async function announceQueuePositions(limit = 50): Promise<void> {
+  const rows = await db().$queryRaw<{ id: string; position: bigint }[]>`
+    SELECT id::text, row_number() OVER (ORDER BY created_at, id) AS position
+    FROM generations WHERE status = 'queued' ORDER BY created_at, id LIMIT ${limit}`;
+  for (const row of rows) {
+    const queuePosition = Number(row.position);
+    await appendEvent(row.id, "status", { status: "queued", message: queuePosition > 1 ? `Queued: ${queuePosition - 1} ahead` : "Queued: next to run", queuePosition });
+  }
+}
+
 /** Claims the oldest queued generation this worker may run now, or null. */
 export async function claimNext(workerId: string, leaseMs: number, allowLarge: boolean): Promise<{ id: string; large: boolean } | null> {
   const rows = await db().$queryRaw<{ id: string; large: boolean }[]>`
@@ -120,6 +134,7 @@ export async function requestCancel(ownerId: string, generationId: string): Prom
   });
   if (queued.count > 0) {
     await appendEvent(generationId, "end", { status: "cancelled", error: { code: "cancelled", message: "Cancelled." }, images: 0, latencyMs: null, firstPartialMs: null, usage: null, costUsd: null });
+    await announceQueuePositions();
     return "cancelled";
   }
   const running = await db().generation.updateMany({ where: { id: generationId, ownerId, status: "running" }, data: { cancelRequested: true } });

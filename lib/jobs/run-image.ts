@@ -82,7 +82,7 @@ async function runAttempt(ctx: Ctx, step: LadderStep): Promise<ImageOutcome> {
       if (event.type === "partial") {
         firstPartialMs ??= Date.now() - started;
         ctx.firstPartialMs ??= Date.now() - ctx.startedAt;
-        const stored = await storePartial(owner, event.index, event.b64);
+        const stored = await ours(storePartial(owner, event.index, event.b64));
         await appendEvent(job.generationId, "partial", {
           imageIndex: job.imageIndex,
           partialIndex: event.index,
@@ -92,18 +92,21 @@ async function runAttempt(ctx: Ctx, step: LadderStep): Promise<ImageOutcome> {
         });
         continue;
       }
-      const picture = await finalPicture(step, event.b64, event);
-      const stored = await storeFinal(owner, picture);
+      const picture = await ours(finalPicture(step, event.b64, event));
+      const stored = await ours(storeFinal(owner, picture));
       const latencyMs = Date.now() - started;
       await db().attempt.update({
         where: { id: attempt.id },
         data: { status: "ok", usage: event.usage ?? undefined, latencyMs, firstPartialMs, finishedAt: new Date() },
       });
-      await appendEvent(job.generationId, "image", imageEvent(job.imageIndex, stored.id, picture));
+      await appendEvent(job.generationId, "image", imageEvent(job.imageIndex, stored.id, picture, step.step));
       return { ok: true, imageId: stored.id, firstPartialMs: ctx.firstPartialMs, bytes: picture.bytes };
     }
     throw new GatewayError("bad_response", "truncated_stream", "The gateway's stream ended before the image was complete.");
   } catch (thrown) {
+    // Our own database or disk failing is not the gateway's fault: let the job fail over (its
+    // lease runs out and it is re-run) instead of blaming the gateway and retrying.
+    if (thrown instanceof OwnFailure) throw thrown.cause;
     const error = ctx.signal.aborted ? cancelled(ctx.signal) : toGatewayError(thrown);
     await db().attempt.update({
       where: { id: attempt.id },
@@ -134,7 +137,7 @@ async function finalPicture(step: LadderStep, b64: string, event: { echo: FinalP
   return { bytes, facts, echo: event.echo, usage: event.usage, revisedPrompt: event.revisedPrompt, downgraded: note };
 }
 
-function imageEvent(imageIndex: number, imageId: string, picture: FinalPicture): Extract<GenerationEvent, { type: "image" }>["data"] {
+function imageEvent(imageIndex: number, imageId: string, picture: FinalPicture, step: string): Extract<GenerationEvent, { type: "image" }>["data"] {
   return {
     imageIndex,
     imageId,
@@ -144,12 +147,22 @@ function imageEvent(imageIndex: number, imageId: string, picture: FinalPicture):
     height: picture.facts.height,
     format: picture.facts.format,
     revisedPrompt: picture.revisedPrompt,
+    step,
     ...(picture.downgraded ? { downgraded: picture.downgraded } : {}),
   };
 }
 
 async function status(ctx: Ctx, message: string, attempt?: number): Promise<void> {
   await appendEvent(ctx.job.generationId, "status", { status: "running", message, imageIndex: ctx.job.imageIndex, ...(attempt ? { attempt } : {}) });
+}
+
+class OwnFailure extends Error {}
+
+/** Marks failures of the studio's own storage; a GatewayError (corrupt image data) stays one. */
+function ours<T>(work: Promise<T>): Promise<T> {
+  return work.catch((error: unknown) => {
+    throw error instanceof GatewayError ? error : new OwnFailure("storage failed", { cause: error });
+  });
 }
 
 function cancelled(signal: AbortSignal): GatewayError {

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { env, type Env } from "@/lib/env";
 import { listen } from "@/lib/jobs/listener";
-import { CANCEL_CHANNEL, QUEUE_CHANNEL, claimNext, handBack, recoverExpired, renewLeases } from "@/lib/jobs/queue";
+import { announceQueuePositions, CANCEL_CHANNEL, QUEUE_CHANNEL, claimNext, handBack, recoverExpired, renewLeases } from "@/lib/jobs/queue";
 import { runGeneration, SHUTDOWN } from "@/lib/jobs/run-generation";
 import { Semaphore } from "@/lib/jobs/semaphore";
 
@@ -36,6 +36,7 @@ export async function startWorker(options: { log?: (line: string) => void; setti
     pumping = (async () => {
       do {
         again = false;
+        let claimedAny = false;
         while (!stopping && jobs.size < maxJobs) {
           const largeJobs = [...jobs.values()].filter((j) => j.large).length;
           const claimed = await claimNext(id, settings.JOB_LEASE_MS, largeJobs < maxLarge).catch((error: unknown) => {
@@ -43,8 +44,10 @@ export async function startWorker(options: { log?: (line: string) => void; setti
             return null;
           });
           if (!claimed) break;
+          claimedAny = true;
           start(claimed.id, claimed.large);
         }
+        if (claimedAny) await announceQueuePositions().catch((error: unknown) => log(`queue positions: ${(error as Error).message}`));
       } while (again && !stopping);
     })().finally(() => {
       pumping = null;
