@@ -1,0 +1,184 @@
+"use client";
+
+import { useState, useTransition, type FormEvent, type KeyboardEvent } from "react";
+import { startGeneration } from "@/app/(studio)/actions";
+import { Choice, controlClass, Count, Field } from "@/components/studio/field";
+import {
+  BACKGROUND_OPTIONS,
+  customStart,
+  DEFAULT_VALUES,
+  FIELD_IDS,
+  FORMAT_OPTIONS,
+  isFormField,
+  MODERATION_OPTIONS,
+  QUALITY_OPTIONS,
+  sizeOf,
+  toRequestInput,
+  usesCompression,
+  type Asked,
+  type FormField,
+  type FormValues,
+} from "@/components/studio/form-values";
+import { ProblemSummary, type Problem } from "@/components/studio/problem-summary";
+import { SizeField } from "@/components/studio/size-field";
+import { checkRequest, preloadRequestCheck } from "@/components/studio/request-check";
+import type { FieldErrors } from "@/lib/generations/request-schema";
+import { isExperimentalSize } from "@/lib/images/size-rules";
+
+type GenerationFormProps = {
+  allowTransparent: boolean;
+  onStarted: (id: string, asked: Asked) => void;
+};
+
+export function GenerationForm({ allowTransparent, onStarted }: GenerationFormProps) {
+  const [values, setValues] = useState<FormValues>(DEFAULT_VALUES);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [pending, startTransition] = useTransition();
+  const set = (change: Partial<FormValues>) => setValues((current) => ({ ...current, ...change }));
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (pending) return;
+    startTransition(async () => {
+      const check = await checkRequest(toRequestInput(values), { allowTransparent }).catch(() => null);
+      if (!check) {
+        setProblem({ heading: "The studio could not load its form checks; reload the page and try again.", items: [] });
+        return;
+      }
+      if (!check.ok) {
+        setErrors(check.fieldErrors);
+        setProblem({ heading: "Check these fields before generating:", items: listErrors(check.fieldErrors, values) });
+        const first = firstField(check.fieldErrors);
+        if (first) document.getElementById(targetOf(first, values))?.focus();
+        return;
+      }
+      setErrors({});
+      setProblem(null);
+      const request = check.request;
+      const result = await startGeneration(request).catch(() => null);
+      if (!result) {
+        setProblem({ heading: "The studio could not reach the server; try again.", items: [] });
+      } else if (!result.ok) {
+        const { field, message, code } = result.error;
+        setErrors(field ? { [field]: message } : {});
+        setProblem({ heading: "The server did not take the request:", items: [{ target: field && isFormField(field) ? targetOf(field, values) : undefined, message }], code });
+      } else {
+        onStarted(result.value.id, { prompt: request.prompt, size: request.size, n: request.n });
+      }
+    });
+  }
+
+  function submitOnModEnter(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (event.key === "Enter" && (event.metaKey || event.ctrlKey)) {
+      event.preventDefault();
+      event.currentTarget.form?.requestSubmit();
+    }
+  }
+
+  const backgrounds = BACKGROUND_OPTIONS.filter((b) => b !== "transparent" || allowTransparent);
+  return (
+    <form onSubmit={submit} onFocus={warmUp} onPointerOver={warmUp} noValidate className="space-y-4" aria-label="Generation settings">
+      <Field id={FIELD_IDS.prompt} label="Prompt" error={errors.prompt} hint="Ctrl+Enter or ⌘+Enter to generate">
+        {(control) => (
+          <textarea
+            {...control}
+            name="prompt"
+            rows={6}
+            required
+            className={`${controlClass} min-h-32 resize-y leading-relaxed`}
+            placeholder="A lighthouse on a basalt cliff at dusk, long exposure, 35 mm"
+            value={values.prompt}
+            onChange={(e) => set({ prompt: e.target.value })}
+            onKeyDown={submitOnModEnter}
+          />
+        )}
+      </Field>
+
+      <SizeField
+        size={values.size}
+        width={values.width}
+        height={values.height}
+        error={errors.size}
+        onSizeChange={(size) => set(size === "custom" ? { size, ...customStart(values) } : { size })}
+        onDimensionChange={set}
+      />
+      {isExperimentalSize(sizeOf(values)) && (
+        <div className="flex items-start gap-2">
+          <input
+            id={FIELD_IDS.fallback}
+            type="checkbox"
+            className="mt-1 accent-sky-500"
+            checked={values.fallback}
+            onChange={(e) => set({ fallback: e.target.checked })}
+            aria-describedby={`${FIELD_IDS.fallback}-hint`}
+          />
+          <div>
+            <label htmlFor={FIELD_IDS.fallback} className="text-sm text-zinc-300">
+              Fall back if this size fails
+            </label>
+            <p id={`${FIELD_IDS.fallback}-hint`} className="text-xs text-zinc-500">
+              Retries at medium quality, then draws smaller and upscales; the result says so.
+            </p>
+          </div>
+        </div>
+      )}
+
+      <div className="grid grid-cols-2 gap-3">
+        <Choice id={FIELD_IDS.quality} label="Quality" error={errors.quality} options={QUALITY_OPTIONS} value={values.quality} onChange={(quality) => set({ quality })} />
+        <Choice id={FIELD_IDS.output_format} label="Format" error={errors.output_format} options={FORMAT_OPTIONS} value={values.format} onChange={(format) => set({ format })} />
+        {usesCompression(values.format) && (
+          <Field id={FIELD_IDS.output_compression} label="Compression" error={errors.output_compression} hint="0-100; empty for the default">
+            {(control) => (
+              <input
+                {...control}
+                type="number"
+                inputMode="numeric"
+                min={0}
+                max={100}
+                placeholder="100"
+                className={controlClass}
+                value={values.compression}
+                onChange={(e) => set({ compression: e.target.value })}
+              />
+            )}
+          </Field>
+        )}
+        <Choice id={FIELD_IDS.background} label="Background" error={errors.background} options={backgrounds} value={values.background} onChange={(background) => set({ background })} />
+        <Choice id={FIELD_IDS.moderation} label="Moderation" error={errors.moderation} options={MODERATION_OPTIONS} value={values.moderation} onChange={(moderation) => set({ moderation })} />
+        <Count id={FIELD_IDS.n} label="Images" min={1} max={10} error={errors.n} value={values.images} onChange={(images) => set({ images })} />
+        <Count id={FIELD_IDS.partial_images} label="Partial previews" min={0} max={3} error={errors.partial_images} value={values.partials} onChange={(partials) => set({ partials })} />
+      </div>
+
+      {problem && <ProblemSummary problem={problem} />}
+
+      <button
+        type="submit"
+        disabled={pending}
+        aria-busy={pending || undefined}
+        className="w-full rounded-md bg-sky-600 px-4 py-2.5 text-sm font-semibold text-white hover:bg-sky-500 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-300 disabled:cursor-wait disabled:opacity-70"
+      >
+        Generate
+      </button>
+    </form>
+  );
+}
+
+function warmUp() {
+  preloadRequestCheck().catch(() => {});
+}
+
+function listErrors(errors: FieldErrors, values: FormValues): Problem["items"] {
+  return Object.entries(errors).flatMap(([field, message]) =>
+    message ? [{ target: isFormField(field) ? targetOf(field, values) : undefined, message }] : [],
+  );
+}
+
+function firstField(errors: FieldErrors): FormField | undefined {
+  return (Object.keys(FIELD_IDS) as FormField[]).find((field) => errors[field]);
+}
+
+/** The control where a field's fix is made; a custom size is fixed in the Width input. */
+function targetOf(field: FormField, values: FormValues): string {
+  return field === "size" && values.size === "custom" ? "studio-width" : FIELD_IDS[field];
+}
