@@ -1,0 +1,115 @@
+/**
+ * From a request body to an image job. Reading is split in two steps: `readGeneration`/`readEdit`
+ * only parse the body (for the request log and to find the prompt that picks a scripted fault),
+ * and `toJob` validates it later — after auth and faults, in the order upstream checks them.
+ */
+import { AUTO_SIZE, checkDimensions, resolveSize, type Dimensions } from "../lib/images/size-rules";
+import { captionFor, drawPicture, paintEdit } from "./draw";
+import { invalidRequest } from "./errors";
+import { checkEditUploads, describeForm, readForm, type EditUploads, type FormContent } from "./multipart";
+import { parseEditFields, parseGenerationFields, type ImageRequest, type ParseOptions } from "./params";
+import type { ImageJob } from "./respond";
+
+export type Incoming = {
+  /** The body as logged, null when it could not be parsed. */
+  log: Record<string, unknown> | null;
+  prompt: string | undefined;
+  /** Validates the request; throws ApiError (400) on any problem. */
+  toJob(): Promise<ImageJob>;
+};
+
+function promptOf(values: Record<string, unknown>): string | undefined {
+  return typeof values.prompt === "string" ? values.prompt : undefined;
+}
+
+/** Image number 0 is seeded by the prompt alone; the others get variants so n images differ. */
+function seedFor(prompt: string, variant: number): string {
+  return variant === 0 ? prompt : `${prompt}#${variant + 1}`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+export function readGeneration(body: Buffer, options: ParseOptions): Incoming {
+  let values: unknown;
+  try {
+    values = JSON.parse(body.toString("utf8"));
+  } catch {
+    values = undefined;
+  }
+  if (!isRecord(values)) {
+    return {
+      log: null,
+      prompt: undefined,
+      toJob: () =>
+        Promise.reject(
+          invalidRequest(
+            "We could not parse the JSON body of your request. The API expects a JSON object as the payload.",
+            null,
+          ),
+        ),
+    };
+  }
+  const fields = values;
+  return { log: fields, prompt: promptOf(fields), toJob: async () => generationJob(parseGenerationFields(fields, options)) };
+}
+
+export async function readEdit(body: Buffer<ArrayBuffer>, contentType: string | undefined, options: ParseOptions): Promise<Incoming> {
+  let form: FormContent;
+  try {
+    form = await readForm(body, contentType);
+  } catch (error) {
+    return { log: null, prompt: undefined, toJob: () => Promise.reject(error) };
+  }
+  return {
+    log: describeForm(form),
+    prompt: promptOf(form.fields),
+    toJob: async () => {
+      const request = parseEditFields(form.fields, options);
+      return editJob(request, await checkEditUploads(form.files));
+    },
+  };
+}
+
+function generationJob(request: ImageRequest): ImageJob {
+  const transparent = request.background === "transparent";
+  const caption = captionFor(request.prompt);
+  return {
+    eventPrefix: "image_generation",
+    request,
+    asked: resolveSize(request.size),
+    inputImages: [],
+    revisedPrompt: `A detailed image of: ${request.prompt.trim()}`,
+    transparent,
+    render: (variant, { width, height }) =>
+      drawPicture({ seed: seedFor(request.prompt, variant), caption, width, height, transparent }),
+  };
+}
+
+/** `auto` keeps the first image's size when that is a valid output size, as upstream does. */
+function editSize(request: ImageRequest, first: Dimensions): Dimensions {
+  if (request.size !== "auto") return resolveSize(request.size);
+  return checkDimensions(first).length === 0 ? first : AUTO_SIZE;
+}
+
+function editJob(request: ImageRequest, uploads: EditUploads): ImageJob {
+  const [first] = uploads.images;
+  if (!first) throw invalidRequest("Missing required parameter: 'image'.", "image", "missing_required_parameter");
+  const caption = captionFor(request.prompt);
+  return {
+    eventPrefix: "image_edit",
+    request,
+    asked: editSize(request, { width: first.width, height: first.height }),
+    inputImages: uploads.images.map(({ width, height }) => ({ width, height })),
+    revisedPrompt: `The input image, edited: ${request.prompt.trim()}`,
+    // Edits always come back opaque: the input image is the background.
+    transparent: false,
+    render: (variant, { width, height }) =>
+      paintEdit({
+        picture: { seed: seedFor(request.prompt, variant), caption, width, height, transparent: false },
+        image: first.bytes,
+        mask: uploads.mask?.bytes,
+      }),
+  };
+}

@@ -1,0 +1,341 @@
+/**
+ * Sending image results: the JSON answer or the SSE stream, paced to the configured latency and
+ * broken on purpose when a fault asks for it. Sends are scheduled at fixed offsets from the
+ * request's start, so the latency configured is the latency a client observes (drawing happens
+ * during the wait; if it takes longer the event goes out as soon as it is ready).
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { performance } from "node:perf_hooks";
+import { setImmediate as nextTurn, setTimeout as sleep } from "node:timers/promises";
+import { formatSize, type Dimensions } from "../lib/images/size-rules";
+import { encodePartial, encodeRaster, partialScales, type Encoding, type Raster } from "./draw";
+import type { CorruptMode, EndingFault, FaultPlan } from "./faults";
+import type { ImageRequest, Quality } from "./params";
+import { computeUsage } from "./usage";
+
+export type Timing = { firstPartialMs: number; betweenPartialsMs: number; finalMs: number };
+
+/** One HTTP exchange: `started` (performance.now()) anchors all timings; `signal` aborts when the client leaves. */
+export type Exchange = { req: IncomingMessage; res: ServerResponse; started: number; signal: AbortSignal };
+
+export type ImageJob = {
+  /** Stream event names are `<prefix>.partial_image` and `<prefix>.completed`. */
+  eventPrefix: "image_generation" | "image_edit";
+  request: ImageRequest;
+  /** Pixel size asked for, `auto` already resolved. */
+  asked: Dimensions;
+  inputImages: Dimensions[];
+  revisedPrompt: string;
+  transparent: boolean;
+  /** Draws image number `variant` (0-based) at the given size. */
+  render(variant: number, size: Dimensions): Promise<Raster>;
+};
+
+/** What is actually drawn, and what the response claims. They differ only under size faults. */
+type Shape = { drawn: Dimensions; size: string; quality: Quality };
+
+const KEEPALIVE_EVERY_MS = 1000;
+/** With the `keepalive` fault clients get a flood of keep-alives instead of the usual trickle. */
+const FLOOD_EVERY_MS = 100;
+const MID_STREAM_ENDINGS = ["reset-mid-stream", "stall-mid", "error-mid-stream", "error-data"] as const;
+type MidStreamEnding = (typeof MID_STREAM_ENDINGS)[number];
+const LOWER_QUALITY: Record<Quality, Quality> = { high: "medium", medium: "low", low: "low" };
+const HTML_ERROR_PAGE =
+  "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n";
+const UPSTREAM_ERROR = { message: "Upstream stream interrupted", type: "server_error", code: "upstream_error", param: null };
+
+function ignore(): void {}
+
+/**
+ * Node sends written data on the next tick, and drawing starts with synchronous pixel work that
+ * would hold back headers already written (for ~0.1-0.3 s on a 4K picture). Let them go first.
+ */
+async function flushBeforeDrawing(): Promise<void> {
+  await nextTurn();
+}
+
+/** Half of each edge, kept on the 16 px grid: the "smaller than asked" image of the size faults. */
+function halfSize({ width, height }: Dimensions): Dimensions {
+  const half = (edge: number) => Math.max(16, Math.round(edge / 32) * 16);
+  return { width: half(width), height: half(height) };
+}
+
+function shapeFor(job: ImageJob, plan: FaultPlan | undefined): Shape {
+  const quality = job.request.quality === "auto" ? "medium" : job.request.quality;
+  if (!plan?.imageSize) return { drawn: job.asked, size: formatSize(job.asked), quality };
+  const smaller = halfSize(job.asked);
+  return plan.imageSize === "wrong-size"
+    ? { drawn: smaller, size: formatSize(job.asked), quality }
+    : { drawn: smaller, size: formatSize(smaller), quality: LOWER_QUALITY[quality] };
+}
+
+function echoedFields(job: ImageJob, shape: Shape) {
+  return {
+    background: job.transparent ? "transparent" : "opaque",
+    output_format: job.request.outputFormat,
+    quality: shape.quality,
+    size: shape.size,
+  };
+}
+
+function encodingOf(request: ImageRequest): Encoding {
+  return { format: request.outputFormat, compression: request.outputCompression };
+}
+
+function b64(image: Buffer, corrupt: CorruptMode | undefined): string {
+  switch (corrupt) {
+    case undefined:
+      return image.toString("base64");
+    case "invalid":
+      return `%%not-base64%%${image.subarray(0, 48).toString("base64")}!!`;
+    case "text":
+      return Buffer.from("this is not an image, just some text").toString("base64");
+    case "truncated":
+      return image.subarray(0, Math.floor(image.length / 2)).toString("base64");
+  }
+}
+
+function unixNow(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+/** Offsets from the request start (ms) of each partial and of the final image. */
+function schedule(timing: Timing, slowMs: number, partials: number): { partialAt: number[]; finalAt: number } {
+  const first = slowMs + timing.firstPartialMs;
+  const partialAt = Array.from({ length: partials }, (_, k) => first + k * timing.betweenPartialsMs);
+  return { partialAt, finalAt: (partialAt.at(-1) ?? first) + timing.finalMs };
+}
+
+/**
+ * Resolves with `work` once it is done and `at` ms have passed since the request started, running
+ * `tick` (a keep-alive) periodically meanwhile. Rejects when the client disconnects.
+ */
+async function waitFor<T>(ex: Exchange, at: number, work: Promise<T>, tick?: { everyMs: number; run: () => void }): Promise<T> {
+  const timer = tick ? setInterval(tick.run, tick.everyMs) : undefined;
+  try {
+    const delay = ex.started + at - performance.now();
+    const pause = delay > 0 ? sleep(delay, undefined, { signal: ex.signal }) : undefined;
+    const [value] = await Promise.all([work, pause]);
+    return value;
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** Writes that quietly stop once the client is gone, and a way to cut the connection after a flush. */
+function writable(res: ServerResponse): boolean {
+  return !res.destroyed && !res.writableEnded;
+}
+
+function write(res: ServerResponse, chunk: string): void {
+  if (writable(res)) res.write(chunk);
+}
+
+function end(res: ServerResponse, chunk: string): void {
+  if (writable(res)) res.end(chunk);
+}
+
+function destroyAfterFlush(res: ServerResponse, chunk: string): void {
+  if (writable(res)) res.write(chunk, () => res.destroy());
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (!writable(res)) return;
+  if (!res.headersSent) res.writeHead(status, { "content-type": "application/json", ...headers });
+  res.end(JSON.stringify(body));
+}
+
+/** Server-sent events, one res.write per event so each is flushed at once. */
+class EventStream {
+  constructor(
+    private readonly ex: Exchange,
+    private readonly flood: boolean,
+  ) {}
+
+  open(): void {
+    this.ex.req.socket.setNoDelay(true);
+    this.ex.res.writeHead(200, {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache",
+      connection: "keep-alive",
+    });
+    this.keepAlive();
+  }
+
+  keepAlive(): void {
+    write(this.ex.res, ": keep-alive\n\n");
+  }
+
+  private frame(event: string | null, data: unknown): string {
+    const filler = this.flood ? ": keep-alive\n\n\n\n: keep-alive\n\n" : "";
+    return `${filler}${event ? `event: ${event}\n` : ""}data: ${JSON.stringify(data)}\n\n`;
+  }
+
+  send(event: string | null, data: unknown): void {
+    write(this.ex.res, this.frame(event, data));
+  }
+
+  raw(text: string): void {
+    write(this.ex.res, text);
+  }
+
+  waitFor<T>(at: number, work: Promise<T>): Promise<T> {
+    return waitFor(this.ex, at, work, { everyMs: this.flood ? FLOOD_EVERY_MS : KEEPALIVE_EVERY_MS, run: () => this.keepAlive() });
+  }
+
+  end(): void {
+    if (writable(this.ex.res)) this.ex.res.end();
+  }
+}
+
+/** Starts drawing every image of a job at once, so the work overlaps the configured latency. */
+function startImages(job: ImageJob, shape: Shape, count: number): Promise<Buffer[]> {
+  const encoding = encodingOf(job.request);
+  const images = Promise.all(
+    Array.from({ length: count }, (_, variant) => job.render(variant, shape.drawn).then((raster) => encodeRaster(raster, encoding))),
+  );
+  images.catch(ignore);
+  return images;
+}
+
+/**
+ * The streamed picture and its partials. Encodes run one after another in the order they are sent,
+ * so the first partial is not slowed down by the others competing for the same cores.
+ */
+function startStreamImages(job: ImageJob, shape: Shape): { partials: Promise<Buffer>[]; final: Promise<Buffer> } {
+  const encoding = encodingOf(job.request);
+  const raster = job.render(0, shape.drawn);
+  let previous: Promise<unknown> = raster;
+  const partials = partialScales(job.request.partialImages).map((scale) => {
+    const partial = previous.then(() => raster).then((r) => encodePartial(r, scale, encoding));
+    previous = partial;
+    return partial;
+  });
+  const final = previous.then(() => raster).then((r) => encodeRaster(r, encoding));
+  for (const work of [final, ...partials]) work.catch(ignore);
+  return { partials, final };
+}
+
+export async function deliver(ex: Exchange, job: ImageJob, plan: FaultPlan | undefined, timing: Timing): Promise<void> {
+  const shape = shapeFor(job, plan);
+  if (job.request.stream) await deliverStream(ex, job, plan, shape, timing);
+  else await deliverJson(ex, job, plan, shape, timing);
+}
+
+async function deliverJson(ex: Exchange, job: ImageJob, plan: FaultPlan | undefined, shape: Shape, timing: Timing): Promise<void> {
+  const { res } = ex;
+  let tick: { everyMs: number; run: () => void } | undefined;
+  if (plan?.keepalive) {
+    // Gateways that keep a non-streaming connection alive commit the 200 and dribble whitespace.
+    res.writeHead(200, { "content-type": "application/json" });
+    write(res, "\n \n");
+    tick = { everyMs: FLOOD_EVERY_MS, run: () => write(res, " \n") };
+    await flushBeforeDrawing();
+  }
+  const images = startImages(job, shape, job.request.n);
+  const buffers = await waitFor(ex, schedule(timing, plan?.slowMs ?? 0, 0).finalAt, images, tick);
+  const echoed = echoedFields(job, shape);
+  // Key order as in the contract's example.
+  const text = JSON.stringify({
+    created: unixNow(),
+    background: echoed.background,
+    model: job.request.model,
+    output_format: echoed.output_format,
+    quality: echoed.quality,
+    size: echoed.size,
+    data: buffers.map((image) => ({ b64_json: b64(image, plan?.corrupt), revised_prompt: job.revisedPrompt })),
+    usage: computeUsage({
+      prompt: job.request.prompt,
+      quality: shape.quality,
+      outputs: buffers.map(() => shape.drawn),
+      partials: 0,
+      inputImages: job.inputImages,
+    }),
+  });
+  endJson(res, text, plan?.ending);
+}
+
+/** The JSON answer, or the broken version of it an ending fault asks for. */
+function endJson(res: ServerResponse, text: string, ending: EndingFault | undefined): void {
+  const half = text.slice(0, Math.floor(text.length / 2));
+  if (!res.headersSent) {
+    res.writeHead(200, { "content-type": ending === "non-json" ? "text/html" : "application/json" });
+  }
+  switch (ending) {
+    case undefined:
+      return end(res, text);
+    case "non-json":
+      return end(res, HTML_ERROR_PAGE);
+    case "truncated":
+      return end(res, half);
+    case "reset-mid-stream":
+      return destroyAfterFlush(res, half);
+    case "stall-mid":
+      // Half an answer, then nothing until the client gives up.
+      return write(res, half);
+    case "error-mid-stream":
+    case "error-data":
+      // A gateway that already committed a 200 can only report the failure in the body.
+      return end(res, JSON.stringify({ error: UPSTREAM_ERROR }));
+  }
+}
+
+async function deliverStream(ex: Exchange, job: ImageJob, plan: FaultPlan | undefined, shape: Shape, timing: Timing): Promise<void> {
+  const stream = new EventStream(ex, plan?.keepalive ?? false);
+  stream.open();
+  if (plan?.ending === "non-json") {
+    stream.raw(`data: ${HTML_ERROR_PAGE}\ndata: <<garbage>> {not json\n\n`);
+    return stream.end();
+  }
+  await flushBeforeDrawing();
+  const { partials, final } = startStreamImages(job, shape);
+  const times = schedule(timing, plan?.slowMs ?? 0, partials.length);
+  const midStream = MID_STREAM_ENDINGS.find((ending) => ending === plan?.ending);
+  for (const [index, partial] of partials.entries()) {
+    const image = await stream.waitFor(times.partialAt[index] ?? 0, partial);
+    stream.send(`${job.eventPrefix}.partial_image`, {
+      type: `${job.eventPrefix}.partial_image`,
+      b64_json: image.toString("base64"),
+      partial_image_index: index,
+      created_at: unixNow(),
+      ...echoedFields(job, shape),
+    });
+    if (midStream) return breakStream(ex, stream, job, midStream);
+  }
+  if (midStream) return breakStream(ex, stream, job, midStream);
+  if (plan?.ending === "truncated") return stream.end();
+
+  const image = await stream.waitFor(times.finalAt, final);
+  stream.send(`${job.eventPrefix}.completed`, {
+    type: `${job.eventPrefix}.completed`,
+    b64_json: b64(image, plan?.corrupt),
+    created_at: unixNow(),
+    ...echoedFields(job, shape),
+    usage: computeUsage({
+      prompt: job.request.prompt,
+      quality: shape.quality,
+      outputs: [shape.drawn],
+      partials: partials.length,
+      inputImages: job.inputImages,
+    }),
+    revised_prompt: job.revisedPrompt,
+  });
+  stream.end();
+}
+
+/** A stream failing after its first partial (or, with no partials, before its completed event). */
+function breakStream(ex: Exchange, stream: EventStream, job: ImageJob, ending: MidStreamEnding): void {
+  switch (ending) {
+    case "reset-mid-stream":
+      // The first bytes of the completed event, so there is always something cut short.
+      return destroyAfterFlush(ex.res, `event: ${job.eventPrefix}.completed\ndata: {"type":"${job.eventPrefix}.completed","b64_json":"iVBORw0KGgo`);
+    case "stall-mid":
+      return;
+    case "error-mid-stream":
+      stream.send("error", { type: "error", error: UPSTREAM_ERROR });
+      return stream.end();
+    case "error-data":
+      stream.send(null, { error: UPSTREAM_ERROR });
+      return stream.end();
+  }
+}
