@@ -40,6 +40,18 @@ test("reload the page mid-generation and see it finish", async ({ page }) => {
   expect(await simulatorRequests("a slow sunrise over hills")).toBe(1);
 });
 
+test("close the tab mid-generation, come back to the studio and see it finish", async ({ page, context }) => {
+  await page.goto("/");
+  await generate(page, "a patient snail crossing a leaf");
+  await expect(page.getByRole("img", { name: /^Partial preview/ }).first()).toBeVisible();
+  await page.close();
+  const again = await context.newPage();
+  await again.goto("/");
+  await expect(again.getByRole("img", { name: /^Generated image/ })).toBeVisible();
+  await expect(again.getByRole("status")).toContainText(/done/i);
+  expect(await simulatorRequests("a patient snail crossing a leaf")).toBe(1);
+});
+
 test("an invalid custom size is refused with a message before anything is sent", async ({ page }) => {
   await page.goto("/");
   await page.getByLabel("Size").selectOption("custom");

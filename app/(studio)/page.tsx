@@ -1,5 +1,6 @@
-import Link from "next/link";
 import { Studio } from "@/components/studio/studio";
+import { currentUserId } from "@/lib/auth/current-user";
+import { latestActiveGeneration } from "@/lib/db/generations";
 import { env } from "@/lib/env";
 
 /** Reads server settings on every request; nothing here is worth prerendering. */
@@ -11,7 +12,8 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function StudioPage({ searchParams }: { searchParams: SearchParams }) {
   const { g } = await searchParams;
-  const generationId = typeof g === "string" && GENERATION_ID.test(g) ? g : null;
+  // Without ?g=, a person coming back finds the generation still running for them.
+  const generationId = typeof g === "string" && GENERATION_ID.test(g) ? g : await latestActiveGeneration(await currentUserId());
   const settings = env();
   const { label, isSimulator } = settings.gateway;
   return (
@@ -30,20 +32,6 @@ export default async function StudioPage({ searchParams }: { searchParams: Searc
             </p>
           )}
         </div>
-        <nav aria-label="Studio">
-          <ul className="flex gap-4 text-sm">
-            <li>
-              <Link href="/history" className="text-zinc-300 hover:text-white">
-                History
-              </Link>
-            </li>
-            <li>
-              <Link href="/usage" className="text-zinc-300 hover:text-white">
-                Usage
-              </Link>
-            </li>
-          </ul>
-        </nav>
       </header>
       <main>
         <Studio initialGenerationId={generationId} allowTransparent={settings.ALLOW_TRANSPARENT_BACKGROUND} />

@@ -11,6 +11,16 @@ export async function findOwnedGeneration(ownerId: string, id: string) {
   return db().generation.findFirst({ where: { id, ownerId }, select: { id: true, status: true } });
 }
 
+/** The owner's newest generation still queued or running, to reattach to when they come back. */
+export async function latestActiveGeneration(ownerId: string): Promise<string | null> {
+  const gen = await db().generation.findFirst({
+    where: { ownerId, status: { in: ["queued", "running"] } },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    select: { id: true },
+  });
+  return gen?.id ?? null;
+}
+
 export async function generationDetail(ownerId: string, id: string) {
   const gen = await db().generation.findFirst({
     where: { id, ownerId },
