@@ -1,32 +1,57 @@
 import { db } from "@/lib/db/client";
+import { Prisma } from "@/lib/db/generated/client";
 import type { GenerationEvent, GenerationEventMap, GenerationEventType } from "@/lib/generations/events";
 
 /**
  * A generation's events are rows, numbered per generation. The number comes from bumping
  * `generations.event_seq` in the same statement, so writers to one generation are serialised by
  * its row lock and a reader that asks for "after N" can never miss a row that commits later with a
- * smaller number. The NOTIFY is delivered on commit and only says "look again".
+ * smaller number. The NOTIFY is delivered on commit; it carries the event itself when it is small,
+ * so a live follower can send it on without reading the row back.
  */
 export const EVENTS_CHANNEL = "generation_events";
+/** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more; larger events go by row only. */
+const INLINE_LIMIT = 7000;
 
+export type EventNotice = { generationId: string; seq: number; event: GenerationEvent | null };
+
+/**
+ * Appends one event. `prelude` is an optional statement returning exactly one row (the INSERT of
+ * the image the event announces, a NOTIFY) run in the same statement, so the row and its
+ * announcement commit together.
+ */
 export async function appendEvent<K extends GenerationEventType>(
   generationId: string,
   type: K,
   data: GenerationEventMap[K],
+  prelude?: Prisma.Sql,
 ): Promise<number> {
   const rows = await db().$queryRaw<{ seq: number }[]>`
-    WITH bumped AS (
+    WITH ${prelude ? Prisma.sql`prelude AS (${prelude}),` : Prisma.empty}
+    bumped AS (
       UPDATE generations SET event_seq = event_seq + 1 WHERE id = ${generationId}::uuid
       RETURNING id, owner_id, event_seq
     ), inserted AS (
       INSERT INTO generation_events (owner_id, generation_id, seq, type, data)
       SELECT owner_id, id, event_seq, ${type}, ${JSON.stringify(data)}::jsonb FROM bumped
-      RETURNING seq
+      RETURNING generation_id, seq, type, data::text AS body
     )
-    SELECT seq, pg_notify(${EVENTS_CHANNEL}, ${generationId} || ':' || seq)::text AS notified FROM inserted`;
+    SELECT seq, pg_notify(${EVENTS_CHANNEL}, generation_id || ':' || seq || ':' || type ||
+      CASE WHEN octet_length(body) < ${INLINE_LIMIT} THEN ':' || body ELSE '' END)::text AS notified
+    FROM inserted ${prelude ? Prisma.sql`, prelude` : Prisma.empty}`;
   const seq = rows[0]?.seq;
   if (seq === undefined) throw new Error(`No generation ${generationId} to append an event to`);
   return seq;
+}
+
+/** Reads a NOTIFY payload: `<generationId>:<seq>:<type>[:<json>]`. */
+export function parseNotice(payload: string): EventNotice | null {
+  const match = /^([0-9a-f-]{36}):(\d+):(\w+)(?::([\s\S]*))?$/.exec(payload);
+  if (!match) return null;
+  const [, generationId, seq, type, body] = match;
+  const id = Number(seq);
+  const event = body !== undefined ? ({ id, type, data: JSON.parse(body) as unknown } as GenerationEvent) : null;
+  return { generationId: generationId!, seq: id, event };
 }
 
 /** Events after `afterSeq`, in order; the caller has already checked ownership. */

@@ -1,22 +1,24 @@
+import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db/client";
+import { Prisma } from "@/lib/db/generated/client";
 import type { Echo, Usage } from "@/lib/gateway/stream-image";
 import { GatewayError } from "@/lib/gateway/errors";
 import { inspectImage, makeThumbnail, NotAnImageError, type ImageFacts } from "@/lib/images/inspect";
 import { putBlob, readBlob } from "@/lib/storage/blobs";
 
 /**
- * Turns a gateway's base64 into a stored picture: bytes on disk by sha256, a row that points at
- * them. Decoding checks the content, so corrupt base64 becomes a clear failure, not a broken file.
+ * Turns a gateway's base64 into a stored picture: bytes on disk by sha256, and the INSERT of the
+ * row that points at them, handed back to be run in the same statement as the event that
+ * announces it (one round trip on the path to the browser). Decoding checks the content, so
+ * corrupt base64 becomes a clear failure, not a broken file.
  */
 export type Owner = { ownerId: string; generationId: string; attemptId: string; imageIndex: number };
-
-const BASE64 = /^[A-Za-z0-9+/\r\n]*={0,2}\s*$/;
+export type PreparedPicture = { id: string; insert: Prisma.Sql };
 
 export async function decodeImage(b64: string): Promise<{ bytes: Buffer; facts: ImageFacts }> {
-  if (b64.length === 0 || !BASE64.test(b64)) {
-    throw new GatewayError("bad_response", "corrupt_image", "The gateway sent image data that is not valid base64.");
-  }
+  // Buffer.from skips characters outside base64; whatever survives must then read as an image.
   const bytes = Buffer.from(b64, "base64");
+  if (bytes.length === 0) throw new GatewayError("bad_response", "corrupt_image", "The gateway sent empty image data.");
   try {
     return { bytes, facts: await inspectImage(bytes) };
   } catch (error) {
@@ -25,13 +27,33 @@ export async function decodeImage(b64: string): Promise<{ bytes: Buffer; facts: 
   }
 }
 
-export async function storePartial(owner: Owner, partialIndex: number, b64: string): Promise<{ id: string }> {
+type Row = Owner & {
+  kind: "partial" | "final";
+  partialIndex: number | null;
+  sha256: string;
+  facts: ImageFacts;
+  bytes: number;
+  echo?: Echo;
+  revisedPrompt?: string | null;
+  usage?: Usage | null;
+  downgraded?: string | null;
+};
+
+function insertImage(id: string, r: Row): Prisma.Sql {
+  return Prisma.sql`INSERT INTO images (id, owner_id, generation_id, attempt_id, kind, image_index, partial_index, sha256, format,
+      width, height, bytes, echoed_size, echoed_quality, echoed_background, echoed_format, revised_prompt, usage, downgraded)
+    VALUES (${id}::uuid, ${r.ownerId}::uuid, ${r.generationId}::uuid, ${r.attemptId}::uuid, ${r.kind}, ${r.imageIndex}, ${r.partialIndex},
+      ${r.sha256}, ${r.facts.format}, ${r.facts.width}, ${r.facts.height}, ${r.bytes}, ${r.echo?.size ?? null}, ${r.echo?.quality ?? null},
+      ${r.echo?.background ?? null}, ${r.echo?.outputFormat ?? null}, ${r.revisedPrompt ?? null},
+      ${r.usage ? JSON.stringify(r.usage) : null}::jsonb, ${r.downgraded ?? null})
+    RETURNING id`;
+}
+
+export async function preparePartial(owner: Owner, partialIndex: number, b64: string): Promise<PreparedPicture> {
   const { bytes, facts } = await decodeImage(b64);
   const sha256 = await putBlob(bytes);
-  return db().image.create({
-    data: { ...owner, kind: "partial", partialIndex, sha256, format: facts.format, width: facts.width, height: facts.height, bytes: bytes.length },
-    select: { id: true },
-  });
+  const id = randomUUID();
+  return { id, insert: insertImage(id, { ...owner, kind: "partial", partialIndex, sha256, facts, bytes: bytes.length }) };
 }
 
 export type FinalPicture = {
@@ -43,28 +65,11 @@ export type FinalPicture = {
   downgraded: string | null;
 };
 
-export async function storeFinal(owner: Owner, picture: FinalPicture): Promise<{ id: string }> {
+export async function prepareFinal(owner: Owner, picture: FinalPicture): Promise<PreparedPicture> {
   const sha256 = await putBlob(picture.bytes);
-  const { facts, echo } = picture;
-  return db().image.create({
-    data: {
-      ...owner,
-      kind: "final",
-      sha256,
-      format: facts.format,
-      width: facts.width,
-      height: facts.height,
-      bytes: picture.bytes.length,
-      echoedSize: echo.size,
-      echoedQuality: echo.quality,
-      echoedBackground: echo.background,
-      echoedFormat: echo.outputFormat,
-      revisedPrompt: picture.revisedPrompt,
-      usage: picture.usage ?? undefined,
-      downgraded: picture.downgraded,
-    },
-    select: { id: true },
-  });
+  const id = randomUUID();
+  const { facts, echo, revisedPrompt, usage, downgraded } = picture;
+  return { id, insert: insertImage(id, { ...owner, kind: "final", partialIndex: null, sha256, facts, bytes: picture.bytes.length, echo, revisedPrompt, usage, downgraded }) };
 }
 
 /** Made after the final image is announced, so the thumbnail never delays the picture itself. */

@@ -1,5 +1,5 @@
 import { db } from "@/lib/db/client";
-import { queuePositionOf } from "@/lib/db/generations";
+import { Prisma } from "@/lib/db/generated/client";
 import type { Gateway } from "@/lib/env";
 import type { GenerationRequest } from "@/lib/generations/request-schema";
 import { isExperimentalSize } from "@/lib/images/size-rules";
@@ -14,7 +14,20 @@ export const QUEUE_CHANNEL = "generation_queue";
 export const CANCEL_CHANNEL = "generation_cancel";
 
 export async function enqueueGeneration(ownerId: string, request: GenerationRequest, gateway: Gateway): Promise<{ id: string }> {
-  const gen = await db().generation.create({
+  const [gen, ahead] = await Promise.all([createRow(ownerId, request, gateway), db().generation.count({ where: { status: "queued" } })]);
+  const queuePosition = ahead + 1;
+  // One round trip: the first event and the worker's wake-up commit together.
+  await appendEvent(
+    gen.id,
+    "status",
+    { status: "queued", message: queuePosition > 1 ? `Queued: ${queuePosition - 1} ahead` : "Queued", queuePosition },
+    Prisma.sql`SELECT pg_notify(${QUEUE_CHANNEL}, ${gen.id})`,
+  );
+  return gen;
+}
+
+function createRow(ownerId: string, request: GenerationRequest, gateway: Gateway) {
+  return db().generation.create({
     data: {
       ownerId,
       prompt: request.prompt,
@@ -35,10 +48,6 @@ export async function enqueueGeneration(ownerId: string, request: GenerationRequ
     },
     select: { id: true },
   });
-  const queuePosition = await queuePositionOf(gen.id);
-  await appendEvent(gen.id, "status", { status: "queued", message: queuePosition > 1 ? `Queued: ${queuePosition - 1} ahead` : "Queued", queuePosition });
-  await db().$executeRaw`SELECT pg_notify(${QUEUE_CHANNEL}, ${gen.id})`;
-  return gen;
 }
 
 /**

@@ -18,12 +18,15 @@ import type { Semaphore } from "@/lib/jobs/semaphore";
 export const SHUTDOWN = "shutdown";
 
 export async function runGeneration(generationId: string, env: Env, slots: Semaphore, signal: AbortSignal): Promise<FinalStatus | "requeued"> {
-  const gen = await db().generation.findUniqueOrThrow({ where: { id: generationId } });
-  const done = await db().image.findMany({ where: { generationId, kind: "final" }, select: { imageIndex: true } });
-  const priorAttempts = await db().attempt.groupBy({ by: ["imageIndex"], where: { generationId }, _count: true });
+  const [gen, done, priorAttempts] = await Promise.all([
+    db().generation.findUniqueOrThrow({ where: { id: generationId } }),
+    db().image.findMany({ where: { generationId, kind: "final" }, select: { imageIndex: true } }),
+    db().attempt.groupBy({ by: ["imageIndex"], where: { generationId }, _count: true }),
+  ]);
   const doneIndexes = new Set(done.map((d) => d.imageIndex));
-  const resumed = gen.runCount > 1 ? ` (resumed after an interruption, run ${gen.runCount})` : "";
-  await appendEvent(generationId, "status", { status: "running", message: `Starting${resumed}` });
+  if (gen.runCount > 1) {
+    await appendEvent(generationId, "status", { status: "running", message: `Resuming after an interruption (run ${gen.runCount}); ${doneIndexes.size} of ${gen.n} images were already made` });
+  }
 
   const call = {
     model: gen.model,

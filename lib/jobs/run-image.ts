@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import sharp from "sharp";
 import { db } from "@/lib/db/client";
 import type { Env } from "@/lib/env";
@@ -6,7 +7,7 @@ import { streamImage, type ImageCall } from "@/lib/gateway/stream-image";
 import type { GenerationEvent } from "@/lib/generations/events";
 import { parseSize } from "@/lib/images/size-rules";
 import { appendEvent } from "@/lib/jobs/event-log";
-import { decodeImage, storeFinal, storePartial, type FinalPicture } from "@/lib/jobs/pictures";
+import { decodeImage, prepareFinal, preparePartial, type FinalPicture } from "@/lib/jobs/pictures";
 import { deadlineFor, downgradeOf, ladderFor, retryDecision, type LadderStep } from "@/lib/jobs/policy";
 
 /**
@@ -66,15 +67,26 @@ async function runAttempt(ctx: Ctx, step: LadderStep): Promise<ImageOutcome> {
   const { job, env } = ctx;
   ctx.attempts += 1;
   const number = ctx.attempts;
-  const attempt = await db().attempt.create({
-    data: { ownerId: job.ownerId, generationId: job.generationId, imageIndex: job.imageIndex, number, step: step.step, size: step.size, quality: step.quality },
-    select: { id: true },
-  });
-  const owner = { ownerId: job.ownerId, generationId: job.generationId, attemptId: attempt.id, imageIndex: job.imageIndex };
+  const attemptId = randomUUID();
+  const owner = { ownerId: job.ownerId, generationId: job.generationId, attemptId, imageIndex: job.imageIndex };
   const started = Date.now();
   let firstPartialMs: number | null = null;
   const what = job.imageCount > 1 ? `image ${job.imageIndex + 1} of ${job.imageCount}` : "the image";
-  await status(ctx, number > 1 ? `Generating ${what} (attempt ${number})` : `Generating ${what}`, number);
+  // The bookkeeping runs while the request is already on its way: it is awaited before anything
+  // refers to the attempt row, and never delays the gateway call itself.
+  const booked = Promise.all([
+    db().attempt.create({
+      data: { id: attemptId, ownerId: job.ownerId, generationId: job.generationId, imageIndex: job.imageIndex, number, step: step.step, size: step.size, quality: step.quality },
+    }),
+    status(ctx, number > 1 ? `Generating ${what} (attempt ${number})` : `Generating ${what}`, number),
+  ]).then(
+    () => null,
+    (error: unknown) => new OwnFailure("bookkeeping failed", { cause: error }),
+  );
+  const bookedOrThrow = async () => {
+    const failure = await booked;
+    if (failure) throw failure;
+  };
   try {
     const call: ImageCall = { ...job.call, size: step.size, quality: step.quality };
     const limits = { signal: ctx.signal, deadlineMs: deadlineFor(step.size, env), idleMs: env.STREAM_IDLE_MS };
@@ -82,34 +94,38 @@ async function runAttempt(ctx: Ctx, step: LadderStep): Promise<ImageOutcome> {
       if (event.type === "partial") {
         firstPartialMs ??= Date.now() - started;
         ctx.firstPartialMs ??= Date.now() - ctx.startedAt;
-        const stored = await ours(storePartial(owner, event.index, event.b64));
-        await appendEvent(job.generationId, "partial", {
-          imageIndex: job.imageIndex,
-          partialIndex: event.index,
-          partialCount: job.call.partial_images,
-          imageId: stored.id,
-          url: `/api/images/${stored.id}`,
-        });
+        const [partial] = await Promise.all([ours(preparePartial(owner, event.index, event.b64)), bookedOrThrow()]);
+        await ours(
+          appendEvent(
+            job.generationId,
+            "partial",
+            { imageIndex: job.imageIndex, partialIndex: event.index, partialCount: job.call.partial_images, imageId: partial.id, url: `/api/images/${partial.id}` },
+            partial.insert,
+          ),
+        );
         continue;
       }
       const picture = await ours(finalPicture(step, event.b64, event));
-      const stored = await ours(storeFinal(owner, picture));
+      const [final] = await Promise.all([ours(prepareFinal(owner, picture)), bookedOrThrow()]);
       const latencyMs = Date.now() - started;
-      await db().attempt.update({
-        where: { id: attempt.id },
-        data: { status: "ok", usage: event.usage ?? undefined, latencyMs, firstPartialMs, finishedAt: new Date() },
-      });
-      await appendEvent(job.generationId, "image", imageEvent(job.imageIndex, stored.id, picture, step.step));
-      return { ok: true, imageId: stored.id, firstPartialMs: ctx.firstPartialMs, bytes: picture.bytes };
+      await ours(
+        Promise.all([
+          appendEvent(job.generationId, "image", imageEvent(job.imageIndex, final.id, picture, step.step), final.insert),
+          db().attempt.update({ where: { id: attemptId }, data: { status: "ok", usage: event.usage ?? undefined, latencyMs, firstPartialMs, finishedAt: new Date() } }),
+        ]),
+      );
+      return { ok: true, imageId: final.id, firstPartialMs: ctx.firstPartialMs, bytes: picture.bytes };
     }
     throw new GatewayError("bad_response", "truncated_stream", "The gateway's stream ended before the image was complete.");
   } catch (thrown) {
     // Our own database or disk failing is not the gateway's fault: let the job fail over (its
     // lease runs out and it is re-run) instead of blaming the gateway and retrying.
     if (thrown instanceof OwnFailure) throw thrown.cause;
+    const bookingFailure = await booked;
+    if (bookingFailure) throw bookingFailure.cause;
     const error = ctx.signal.aborted ? cancelled(ctx.signal) : toGatewayError(thrown);
     await db().attempt.update({
-      where: { id: attempt.id },
+      where: { id: attemptId },
       data: {
         status: error.kind === "cancelled" ? "cancelled" : "error",
         httpStatus: error.extra.httpStatus,
