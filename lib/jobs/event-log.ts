@@ -1,5 +1,5 @@
 import { db } from "@/lib/db/client";
-import { Prisma } from "@/lib/db/generated/client";
+import { Prisma, type PrismaClient } from "@/lib/db/generated/client";
 import type { GenerationEvent, GenerationEventMap, GenerationEventType } from "@/lib/generations/events";
 
 /**
@@ -15,6 +15,14 @@ const INLINE_LIMIT = 7000;
 
 export type EventNotice = { generationId: string; seq: number; event: GenerationEvent | null };
 
+/** The client or the open transaction to write with; a state change and its event commit together. */
+export type Db = PrismaClient | Prisma.TransactionClient;
+
+/** Runs `work` in one transaction: the status change and the event announcing it are seen together. */
+export function inTransaction<T>(work: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
+  return db().$transaction(work);
+}
+
 /**
  * Appends one event. `prelude` is an optional statement returning exactly one row (the INSERT of
  * the image the event announces, a NOTIFY) run in the same statement, so the row and its
@@ -24,9 +32,10 @@ export async function appendEvent<K extends GenerationEventType>(
   generationId: string,
   type: K,
   data: GenerationEventMap[K],
-  prelude?: Prisma.Sql,
+  options: { prelude?: Prisma.Sql; tx?: Db } = {},
 ): Promise<number> {
-  const rows = await db().$queryRaw<{ seq: number }[]>`
+  const { prelude, tx = db() } = options;
+  const rows = await tx.$queryRaw<{ seq: number }[]>`
     WITH ${prelude ? Prisma.sql`prelude AS (${prelude}),` : Prisma.empty}
     bumped AS (
       UPDATE generations SET event_seq = event_seq + 1 WHERE id = ${generationId}::uuid

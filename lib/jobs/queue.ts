@@ -1,9 +1,10 @@
+import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/client";
 import type { Gateway } from "@/lib/env";
 import type { GenerationRequest } from "@/lib/generations/request-schema";
 import { isExperimentalSize } from "@/lib/images/size-rules";
-import { appendEvent } from "@/lib/jobs/event-log";
+import { appendEvent, inTransaction } from "@/lib/jobs/event-log";
 
 /**
  * The durable queue is the generations table itself: `queued` rows wait, a worker claims one with
@@ -14,21 +15,24 @@ export const QUEUE_CHANNEL = "generation_queue";
 export const CANCEL_CHANNEL = "generation_cancel";
 
 export async function enqueueGeneration(ownerId: string, request: GenerationRequest, gateway: Gateway): Promise<{ id: string }> {
-  const [gen, ahead] = await Promise.all([createRow(ownerId, request, gateway), db().generation.count({ where: { status: "queued" } })]);
+  // The row and the count of those waiting go in parallel; the id is ours, so the count skips it.
+  const id = randomUUID();
+  const [gen, ahead] = await Promise.all([createRow(id, ownerId, request, gateway), db().generation.count({ where: { status: "queued", id: { not: id } } })]);
   const queuePosition = ahead + 1;
   // One round trip: the first event and the worker's wake-up commit together.
   await appendEvent(
     gen.id,
     "status",
     { status: "queued", message: queuePosition > 1 ? `Queued: ${queuePosition - 1} ahead` : "Queued", queuePosition },
-    Prisma.sql`SELECT pg_notify(${QUEUE_CHANNEL}, ${gen.id})`,
+    { prelude: Prisma.sql`SELECT pg_notify(${QUEUE_CHANNEL}, ${gen.id})` },
   );
   return gen;
 }
 
-function createRow(ownerId: string, request: GenerationRequest, gateway: Gateway) {
+function createRow(id: string, ownerId: string, request: GenerationRequest, gateway: Gateway) {
   return db().generation.create({
     data: {
+      id,
       ownerId,
       prompt: request.prompt,
       model: request.model,
@@ -90,14 +94,19 @@ export async function renewLeases(workerId: string, ids: string[], leaseMs: numb
 
 /** Puts a generation back in the queue (graceful shutdown), keeping what it already made. */
 export async function handBack(generationId: string, workerId: string): Promise<void> {
-  const count = await db().generation.updateMany({
-    where: { id: generationId, leaseOwner: workerId, status: "running" },
-    data: { status: "queued", leaseOwner: null, leaseUntil: null },
+  await inTransaction(async (tx) => {
+    const count = await tx.generation.updateMany({
+      where: { id: generationId, leaseOwner: workerId, status: "running" },
+      data: { status: "queued", leaseOwner: null, leaseUntil: null },
+    });
+    if (count.count === 0) return;
+    await appendEvent(
+      generationId,
+      "status",
+      { status: "queued", message: "The server is restarting; this generation will continue shortly" },
+      { tx, prelude: Prisma.sql`SELECT pg_notify(${QUEUE_CHANNEL}, ${generationId})` },
+    );
   });
-  if (count.count > 0) {
-    await appendEvent(generationId, "status", { status: "queued", message: "The server is restarting; this generation will continue shortly" });
-    await db().$executeRaw`SELECT pg_notify(${QUEUE_CHANNEL}, ${generationId})`;
-  }
 }
 
 /**
@@ -105,53 +114,64 @@ export async function handBack(generationId: string, workerId: string): Promise<
  * the rest with a reason. Nothing stays `running` forever.
  */
 export async function recoverExpired(maxRuns: number): Promise<{ requeued: string[]; failed: string[] }> {
-  const requeued = await db().$queryRaw<{ id: string }[]>`
-    UPDATE generations SET status = 'queued', lease_owner = NULL, lease_until = NULL
-    WHERE status = 'running' AND lease_until < now() AND run_count < ${maxRuns} AND NOT cancel_requested
-    RETURNING id::text`;
-  for (const { id } of requeued) {
-    await appendEvent(id, "status", { status: "queued", message: "The worker stopped while running this generation; it is queued again" });
-  }
-  const failed = await db().$queryRaw<{ id: string; status: string; run_count: number }[]>`
-    UPDATE generations SET
-      status = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'failed' END,
-      error_code = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'interrupted' END,
-      error_message = CASE WHEN cancel_requested THEN 'Cancelled.'
-        ELSE 'The worker stopped while running this generation, ' || run_count || ' time(s); it was not tried again.' END,
-      lease_owner = NULL, lease_until = NULL, finished_at = now(),
-      latency_ms = (extract(epoch FROM now() - coalesce(started_at, created_at)) * 1000)::int
-    WHERE status = 'running' AND lease_until < now()
-    RETURNING id::text, status, run_count`;
-  for (const row of failed) {
-    const cancelled = row.status === "cancelled";
-    const error = cancelled
-      ? { code: "cancelled", message: "Cancelled." }
-      : { code: "interrupted", message: `The worker stopped while running this generation, ${row.run_count} time(s); it was not tried again.` };
-    await appendEvent(row.id, "end", { status: cancelled ? "cancelled" : "failed", error, images: 0, latencyMs: null, firstPartialMs: null, usage: null, costUsd: null });
-  }
-  return { requeued: requeued.map((r) => r.id), failed: failed.map((r) => r.id) };
+  return inTransaction(async (tx) => {
+    const requeued = await tx.$queryRaw<{ id: string }[]>`
+      UPDATE generations SET status = 'queued', lease_owner = NULL, lease_until = NULL
+      WHERE status = 'running' AND lease_until < now() AND run_count < ${maxRuns} AND NOT cancel_requested
+      RETURNING id::text`;
+    for (const { id } of requeued) {
+      await appendEvent(id, "status", { status: "queued", message: "The worker stopped while running this generation; it is queued again" }, { tx });
+    }
+    const failed = await tx.$queryRaw<{ id: string; status: string; run_count: number }[]>`
+      UPDATE generations SET
+        status = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'failed' END,
+        error_code = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'interrupted' END,
+        error_message = CASE WHEN cancel_requested THEN 'Cancelled.'
+          ELSE 'The worker stopped while running this generation, ' || run_count || ' time(s); it was not tried again.' END,
+        lease_owner = NULL, lease_until = NULL, finished_at = now(),
+        latency_ms = (extract(epoch FROM now() - coalesce(started_at, created_at)) * 1000)::int
+      WHERE status = 'running' AND lease_until < now()
+      RETURNING id::text, status, run_count`;
+    for (const row of failed) {
+      const cancelled = row.status === "cancelled";
+      const error = cancelled
+        ? { code: "cancelled", message: "Cancelled." }
+        : { code: "interrupted", message: `The worker stopped while running this generation, ${row.run_count} time(s); it was not tried again.` };
+      await appendEvent(row.id, "end", { ...EMPTY_END, status: cancelled ? "cancelled" : "failed", error }, { tx });
+    }
+    if (requeued.length > 0) await tx.$executeRaw`SELECT pg_notify(${QUEUE_CHANNEL}, 'recovered')`;
+    return { requeued: requeued.map((r) => r.id), failed: failed.map((r) => r.id) };
+  });
 }
+
+/** The end of a generation that never produced anything. */
+const EMPTY_END = { images: 0, latencyMs: null, firstPartialMs: null, usage: null, costUsd: null } as const;
 
 /**
  * Cancels an owner's generation. A queued one ends at once; a running one is flagged and its
  * worker (told by NOTIFY, or at its next lease renewal) stops the upstream request.
  */
 export async function requestCancel(ownerId: string, generationId: string): Promise<"cancelled" | "stopping" | "finished" | "not_found"> {
-  const queued = await db().generation.updateMany({
-    where: { id: generationId, ownerId, status: "queued" },
-    data: { status: "cancelled", cancelRequested: true, errorCode: "cancelled", errorMessage: "Cancelled.", finishedAt: new Date() },
+  const cancelledQueued = await inTransaction(async (tx) => {
+    const queued = await tx.generation.updateMany({
+      where: { id: generationId, ownerId, status: "queued" },
+      data: { status: "cancelled", cancelRequested: true, errorCode: "cancelled", errorMessage: "Cancelled.", finishedAt: new Date() },
+    });
+    if (queued.count === 0) return false;
+    await appendEvent(generationId, "end", { ...EMPTY_END, status: "cancelled", error: { code: "cancelled", message: "Cancelled." } }, { tx });
+    return true;
   });
-  if (queued.count > 0) {
-    await appendEvent(generationId, "end", { status: "cancelled", error: { code: "cancelled", message: "Cancelled." }, images: 0, latencyMs: null, firstPartialMs: null, usage: null, costUsd: null });
+  if (cancelledQueued) {
     await announceQueuePositions();
     return "cancelled";
   }
-  const running = await db().generation.updateMany({ where: { id: generationId, ownerId, status: "running" }, data: { cancelRequested: true } });
-  if (running.count > 0) {
-    await appendEvent(generationId, "status", { status: "running", message: "Cancelling…" });
-    await db().$executeRaw`SELECT pg_notify(${CANCEL_CHANNEL}, ${generationId})`;
-    return "stopping";
-  }
+  const stopping = await inTransaction(async (tx) => {
+    const running = await tx.generation.updateMany({ where: { id: generationId, ownerId, status: "running" }, data: { cancelRequested: true } });
+    if (running.count === 0) return false;
+    await appendEvent(generationId, "status", { status: "running", message: "Cancelling…" }, { tx, prelude: Prisma.sql`SELECT pg_notify(${CANCEL_CHANNEL}, ${generationId})` });
+    return true;
+  });
+  if (stopping) return "stopping";
   const exists = await db().generation.count({ where: { id: generationId, ownerId } });
   return exists > 0 ? "finished" : "not_found";
 }

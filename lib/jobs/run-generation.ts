@@ -4,7 +4,7 @@ import { GatewayError } from "@/lib/gateway/errors";
 import type { Usage } from "@/lib/gateway/stream-image";
 import type { EndEvent, ErrorInfo, FinalStatus } from "@/lib/generations/events";
 import { costOf } from "@/lib/jobs/cost";
-import { appendEvent } from "@/lib/jobs/event-log";
+import { appendEvent, inTransaction } from "@/lib/jobs/event-log";
 import { storeThumbnail } from "@/lib/jobs/pictures";
 import { runImage, type ImageOutcome } from "@/lib/jobs/run-image";
 import type { Semaphore } from "@/lib/jobs/semaphore";
@@ -87,24 +87,6 @@ async function finish(generationId: string, env: Env, n: number, outcomes: Image
   const latencyMs = Date.now() - startedAt.getTime();
   const firstPartialMs = firstPartial?.firstPartialMs != null ? firstPartial.startedAt.getTime() - startedAt.getTime() + firstPartial.firstPartialMs : null;
 
-  await db().generation.update({
-    where: { id: generationId },
-    data: {
-      status,
-      errorCode: error?.code ?? (notice ? firstError?.code : null),
-      errorMessage: error?.message ?? notice,
-      notice,
-      inputTokens: usage?.input_tokens ?? null,
-      outputTokens: usage?.output_tokens ?? null,
-      totalTokens: usage?.total_tokens ?? null,
-      costUsd,
-      latencyMs,
-      firstPartialMs,
-      finishedAt: new Date(),
-      leaseOwner: null,
-      leaseUntil: null,
-    },
-  });
   const end: EndEvent = {
     status,
     ...(error ? { error } : {}),
@@ -114,7 +96,27 @@ async function finish(generationId: string, env: Env, n: number, outcomes: Image
     usage: usage ? { inputTokens: usage.input_tokens, outputTokens: usage.output_tokens, totalTokens: usage.total_tokens ?? usage.input_tokens + usage.output_tokens } : null,
     costUsd,
   };
-  await appendEvent(generationId, "end", end);
+  await inTransaction(async (tx) => {
+    await tx.generation.update({
+      where: { id: generationId },
+      data: {
+        status,
+        errorCode: error?.code ?? (notice ? firstError?.code : null),
+        errorMessage: error?.message ?? notice,
+        notice,
+        inputTokens: usage?.input_tokens ?? null,
+        outputTokens: usage?.output_tokens ?? null,
+        totalTokens: usage?.total_tokens ?? null,
+        costUsd,
+        latencyMs,
+        firstPartialMs,
+        finishedAt: new Date(),
+        leaseOwner: null,
+        leaseUntil: null,
+      },
+    });
+    await appendEvent(generationId, "end", end, { tx });
+  });
   return status;
 }
 

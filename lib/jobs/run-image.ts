@@ -100,7 +100,7 @@ async function runAttempt(ctx: Ctx, step: LadderStep): Promise<ImageOutcome> {
             job.generationId,
             "partial",
             { imageIndex: job.imageIndex, partialIndex: event.index, partialCount: job.call.partial_images, imageId: partial.id, url: `/api/images/${partial.id}` },
-            partial.insert,
+            { prelude: partial.insert },
           ),
         );
         continue;
@@ -110,7 +110,7 @@ async function runAttempt(ctx: Ctx, step: LadderStep): Promise<ImageOutcome> {
       const latencyMs = Date.now() - started;
       await ours(
         Promise.all([
-          appendEvent(job.generationId, "image", imageEvent(job.imageIndex, final.id, picture, step.step), final.insert),
+          appendEvent(job.generationId, "image", imageEvent(job.imageIndex, final.id, picture, step.step), { prelude: final.insert }),
           db().attempt.update({ where: { id: attemptId }, data: { status: "ok", usage: event.usage ?? undefined, latencyMs, firstPartialMs, finishedAt: new Date() } }),
         ]),
       );
