@@ -42,6 +42,7 @@ export default defineConfig({
       PORT: String(PORT),
       SIM_PORT: String(SIM_PORT),
       SIM_LATENCY_MS: "1200",
+      RETRY_BASE_MS: "200",
       DATA_DIR: dataDir,
       DATABASE_URL: "",
       GATEWAY_API_KEY: "",

@@ -10,7 +10,8 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const LATENCY = 600; // simulator: first partial at 600 ms, final 750 ms after the last partial
 const SIZES = ["1024x1024", "3840x2160"];
 
-type Sample = { firstPartial: number; final: number };
+/** `firstPartial`/`final`: the bytes are in hand (painted); `*Event`: the SSE event arrived. */
+type Sample = { firstPartial: number; final: number; firstPartialEvent?: number; finalEvent?: number };
 
 async function direct(simUrl: string, size: string, prompt: string): Promise<Sample> {
   const t0 = performance.now();
@@ -42,18 +43,24 @@ async function viaStudio(baseUrl: string, size: string, prompt: string): Promise
   const res = await fetch(`${baseUrl}/api/generations/${id}/events`);
   let firstPartial = NaN;
   let final = NaN;
+  let firstPartialEvent = NaN;
+  let finalEvent = NaN;
   const fetches: Promise<void>[] = [];
   await readEvents(res, (event, data) => {
     const url = (data as { url?: string }).url;
     // The browser paints once it has the bytes: count the fetch of the stored image too.
     if (event === "partial" && url && Number.isNaN(firstPartial)) {
+      firstPartialEvent = performance.now() - t0;
       fetches.push(fetch(`${baseUrl}${url}`).then((r) => r.arrayBuffer()).then(() => void (firstPartial = performance.now() - t0)));
     }
-    if (event === "image" && url) fetches.push(fetch(`${baseUrl}${url}`).then((r) => r.arrayBuffer()).then(() => void (final = performance.now() - t0)));
+    if (event === "image" && url) {
+      finalEvent = performance.now() - t0;
+      fetches.push(fetch(`${baseUrl}${url}`).then((r) => r.arrayBuffer()).then(() => void (final = performance.now() - t0)));
+    }
     return event === "end";
   });
   await Promise.all(fetches);
-  return { firstPartial, final };
+  return { firstPartial, final, firstPartialEvent, finalEvent };
 }
 
 async function main(): Promise<void> {
@@ -63,7 +70,7 @@ async function main(): Promise<void> {
     await direct(studio.simUrl, "1024x1024", "warm-up direct");
     await viaStudio(studio.baseUrl, "1024x1024", "warm-up studio");
     console.log(`bench:sse — ${RUNS} runs per size, simulator latency scale ${LATENCY} ms, medians\n`);
-    console.log("size        | path    | first partial | final");
+    console.log("size        | path                  | first partial | final");
     for (const size of SIZES) {
       const d: Sample[] = [];
       const s: Sample[] = [];
@@ -72,12 +79,19 @@ async function main(): Promise<void> {
         s.push(await viaStudio(studio.baseUrl, size, `bench ${size} studio ${i}`));
       }
       const dm = { firstPartial: median(d.map((x) => x.firstPartial)), final: median(d.map((x) => x.final)) };
+      const em = { firstPartial: median(s.map((x) => x.firstPartialEvent ?? NaN)), final: median(s.map((x) => x.finalEvent ?? NaN)) };
       const sm = { firstPartial: median(s.map((x) => x.firstPartial)), final: median(s.map((x) => x.final)) };
-      console.log(`${size.padEnd(11)} | direct  | ${dm.firstPartial.toFixed(0).padStart(10)} ms | ${dm.final.toFixed(0).padStart(6)} ms`);
-      console.log(`${size.padEnd(11)} | studio  | ${sm.firstPartial.toFixed(0).padStart(10)} ms | ${sm.final.toFixed(0).padStart(6)} ms`);
-      console.log(
-        `${size.padEnd(11)} | added   | ${(sm.firstPartial - dm.firstPartial).toFixed(0).padStart(7)} ms (x${(sm.firstPartial / dm.firstPartial).toFixed(3)}) | ${(sm.final - dm.final).toFixed(0).padStart(6)} ms (x${(sm.final / dm.final).toFixed(3)})`,
-      );
+      const row = (label: string, m: { firstPartial: number; final: number }) =>
+        console.log(`${size.padEnd(11)} | ${label.padEnd(21)} | ${m.firstPartial.toFixed(0).padStart(10)} ms | ${m.final.toFixed(0).padStart(6)} ms`);
+      const added = (label: string, m: { firstPartial: number; final: number }) =>
+        console.log(
+          `${size.padEnd(11)} | ${label.padEnd(21)} | ${(m.firstPartial - dm.firstPartial).toFixed(0).padStart(7)} ms (x${(m.firstPartial / dm.firstPartial).toFixed(3)}) | ${(m.final - dm.final).toFixed(0).padStart(6)} ms (x${(m.final / dm.final).toFixed(3)})`,
+        );
+      row("direct", dm);
+      row("studio: SSE event", em);
+      row("studio: bytes fetched", sm);
+      added("added to SSE event", em);
+      added("added to bytes", sm);
     }
   } finally {
     await studio.stop();

@@ -74,6 +74,22 @@ test("a refusal from the gateway shows its message and code", async ({ page }) =
   await expect(page.getByRole("status")).toContainText(/failed/i);
 });
 
+test("a failing 4K request walks the fallback ladder and says which step made the image", async ({ page }) => {
+  const prompt = "a wide alpine panorama, ladder";
+  const faults = ["status:502", "status:502", "status:502", "status:503", "status:503", "status:503", "ok"];
+  await fetch(`http://127.0.0.1:${SIM_PORT}/__sim/script`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ match: prompt, faults }) });
+  await page.goto("/");
+  await page.getByLabel("Size").selectOption("2048x2048");
+  await page.getByLabel("Quality").selectOption("high");
+  await page.getByLabel("Partial previews").fill("0");
+  await generate(page, prompt);
+  await expect(page.getByRole("status")).toContainText(/retrying|falling back/i);
+  await expect(page.getByRole("img", { name: /^Generated image/ })).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByText("fallback: drawn small at medium quality, then upscaled")).toBeVisible();
+  await expect(page.getByText(/returned less than asked: drawn at 1024x1024 and upscaled to 2048x2048/)).toBeVisible();
+  expect(await simulatorRequests(prompt)).toBe(7);
+});
+
 test("cancel a running generation", async ({ page }) => {
   await page.goto("/");
   await generate(page, "a stalled request [[sim:stall-mid]]");

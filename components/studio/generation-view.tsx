@@ -86,6 +86,16 @@ function Outcome({ state }: { state: GenerationState }) {
       </div>
     );
   }
+  if (end?.status === "done" && end.missing) {
+    return (
+      <div role="alert" className="rounded-md border border-amber-500/50 bg-amber-950/30 p-3 text-sm text-amber-200">
+        <p>
+          {end.missing.count === 1 ? "One image" : `${end.missing.count} images`} could not be made: {end.missing.error.message}
+        </p>
+        <p className="mt-1 font-mono text-xs text-amber-300/80">{end.missing.error.code}</p>
+      </div>
+    );
+  }
   if (!end && state.connection === "lost") {
     return (
       <div role="alert" className="rounded-md border border-amber-500/50 bg-amber-950/30 p-3 text-sm text-amber-200">

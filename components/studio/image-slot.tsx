@@ -82,11 +82,18 @@ function Placeholder({ index, waiting }: { index: number; waiting: boolean }) {
   );
 }
 
+const STEP_TEXT: Record<string, string> = {
+  "fallback-medium": "fallback: same size at medium quality",
+  "fallback-small": "fallback: drawn small at medium quality, then upscaled",
+};
+
 function ImageCaption({ index, image }: { index: number; image: ImageEvent }) {
+  const step = STEP_TEXT[image.step];
   return (
     <figcaption className="flex flex-wrap items-center justify-between gap-2 text-xs text-zinc-400">
       <span>
         {image.width}×{image.height} · {image.format}
+        {step && <span className="ml-2 rounded bg-amber-500/15 px-1.5 py-0.5 text-amber-200">{step}</span>}
       </span>
       <a
         href={image.url}

@@ -33,6 +33,8 @@ export type ImageEvent = {
 export type EndEvent = {
   status: FinalStatus;
   error?: ErrorInfo;
+  /** A `done` generation that made fewer images than asked: how many are missing, and why. */
+  missing?: { count: number; error: ErrorInfo };
   images: number;
   latencyMs: number | null;
   firstPartialMs: number | null;

@@ -125,6 +125,18 @@ describe("every fault of the matrix", () => {
     expect(await db().attempt.count({ where: { generationId: b.id } })).toBe(1);
   });
 
+  it("keeps the images that were made when one of n fails, and says which failed", async () => {
+    const prompt = "fault case: one of three";
+    await scriptFaults(studio, prompt, ["ok", "moderation", "ok"]);
+    const { id } = await createGeneration(owner, { prompt, n: 3, partial_images: 0, quality: "low" });
+    const gen = await waitForEnd(id);
+    expect(gen.status).toBe("done");
+    expect(gen.errorCode).toBe("moderation_blocked");
+    expect(gen.notice).toMatch(/2 of 3 images were made; the rest failed/);
+    expect(await db().image.count({ where: { generationId: id, kind: "final" } })).toBe(2);
+    expect((await eventsOf(id)).at(-1)?.data).toMatchObject({ status: "done", images: 2, missing: { count: 1, error: { code: "moderation_blocked" } } });
+  });
+
   it("does not wait for a Retry-After beyond the cap", async () => {
     const prompt = "fault case: long retry-after";
     await scriptFaults(studio, prompt, ["status:429;retry-after=3600", "ok"]);
@@ -179,5 +191,8 @@ describe("every fault of the matrix", () => {
     const image = await db().image.findFirstOrThrow({ where: { generationId: id, kind: "final" } });
     expect(image.downgraded).toMatch(/asked 2048x2048/);
     expect(image.downgraded).toMatch(/asked high quality/);
+    const gen = await db().generation.findUniqueOrThrow({ where: { id } });
+    expect(gen.notice).toMatch(/^Image 1: asked 2048x2048/);
+    expect(gen.errorCode).toBeNull();
   });
 });

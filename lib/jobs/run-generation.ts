@@ -69,7 +69,7 @@ export async function runGeneration(generationId: string, env: Env, slots: Semap
 
 async function finish(generationId: string, env: Env, n: number, outcomes: ImageOutcome[], cancelRequested: boolean): Promise<FinalStatus> {
   const [finals, fresh, firstPartial] = await Promise.all([
-    db().image.findMany({ where: { generationId, kind: "final" }, select: { usage: true } }),
+    db().image.findMany({ where: { generationId, kind: "final" }, orderBy: { imageIndex: "asc" }, select: { usage: true, downgraded: true, imageIndex: true } }),
     db().generation.findUniqueOrThrow({ where: { id: generationId }, select: { cancelRequested: true, startedAt: true, createdAt: true } }),
     db().attempt.findFirst({ where: { generationId, firstPartialMs: { not: null } }, orderBy: { startedAt: "asc" }, select: { startedAt: true, firstPartialMs: true } }),
   ]);
@@ -79,7 +79,12 @@ async function finish(generationId: string, env: Env, n: number, outcomes: Image
   const firstError = failures.find((e) => e.kind !== "cancelled") ?? failures[0];
   const error: ErrorInfo | undefined =
     status === "failed" && firstError ? errorInfo(firstError) : status === "cancelled" ? { code: "cancelled", message: "Cancelled." } : undefined;
-  const notice = status === "done" && finals.length < n ? `${finals.length} of ${n} images were made; the rest failed: ${firstError?.message ?? "unknown reason"}` : null;
+  // What a person must be told even though it worked: missing images, and less than was asked.
+  const notes = [
+    ...(status === "done" && finals.length < n ? [`${finals.length} of ${n} images were made; the rest failed: ${firstError?.message ?? "unknown reason"}`] : []),
+    ...finals.filter((f) => f.downgraded).map((f) => `Image ${f.imageIndex + 1}: ${f.downgraded}`),
+  ];
+  const notice = notes.length > 0 ? notes.join(" ") : null;
 
   const usage = sumUsage(finals.map((f) => f.usage as Usage | null));
   const costUsd = usage ? costOf(usage, env) : null;
@@ -87,9 +92,11 @@ async function finish(generationId: string, env: Env, n: number, outcomes: Image
   const latencyMs = Date.now() - startedAt.getTime();
   const firstPartialMs = firstPartial?.firstPartialMs != null ? firstPartial.startedAt.getTime() - startedAt.getTime() + firstPartial.firstPartialMs : null;
 
+  const missing = status === "done" && finals.length < n && firstError ? { count: n - finals.length, error: errorInfo(firstError) } : undefined;
   const end: EndEvent = {
     status,
     ...(error ? { error } : {}),
+    ...(missing ? { missing } : {}),
     images: finals.length,
     latencyMs,
     firstPartialMs,
@@ -101,8 +108,8 @@ async function finish(generationId: string, env: Env, n: number, outcomes: Image
       where: { id: generationId },
       data: {
         status,
-        errorCode: error?.code ?? (notice ? firstError?.code : null),
-        errorMessage: error?.message ?? notice,
+        errorCode: error?.code ?? (finals.length < n ? firstError?.code : null),
+        errorMessage: error?.message ?? (finals.length < n ? notice : null),
         notice,
         inputTokens: usage?.input_tokens ?? null,
         outputTokens: usage?.output_tokens ?? null,
