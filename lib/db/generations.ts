@@ -158,12 +158,11 @@ export async function listGenerations(ownerId: string, params: URLSearchParams) 
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
   return {
-    items: page.map((r) => ({
-      ...r,
-      costUsd: r.costUsd === null ? null : Number(r.costUsd),
-      createdAt: r.createdAt.toISOString(),
-      images: undefined,
-      cover: r.images[0] ? { ...r.images[0], thumbUrl: `/api/images/${r.images[0].id}/thumb` } : null,
+    items: page.map(({ images, costUsd, createdAt, ...row }) => ({
+      ...row,
+      costUsd: costUsd === null ? null : Number(costUsd),
+      createdAt: createdAt.toISOString(),
+      cover: images[0] ? { ...images[0], thumbUrl: `/api/images/${images[0].id}/thumb` } : null,
     })),
     nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null,
   };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GatewayError, type GatewayErrorKind } from "@/lib/gateway/errors";
-import { deadlineFor, downgradeOf, ladderFor, retryDecision, type PolicySettings } from "@/lib/jobs/policy";
+import { deadlineFor, downgradeOf, ladderFor, retryDecision, shouldFallBack, type PolicySettings } from "@/lib/jobs/policy";
 
 const settings: PolicySettings = { TIMEOUT_MS: 120_000, TIMEOUT_LARGE_MS: 300_000, STREAM_IDLE_MS: 60_000, RETRY_MAX: 2, RETRY_BASE_MS: 1000, RETRY_AFTER_CAP_MS: 60_000 };
 const err = (kind: GatewayErrorKind, httpStatus?: number, retryAfterMs?: number) => new GatewayError(kind, "x", "m", { httpStatus, retryAfterMs });
@@ -53,6 +53,11 @@ describe("the 4K fallback ladder", () => {
     ]);
     expect(ladderFor({ size: "2160x3840", quality: "auto", fallback: true })[2]).toMatchObject({ size: "1024x1536" });
     expect(ladderFor({ size: "2880x2880", quality: "high", fallback: true })[2]).toMatchObject({ size: "1024x1024" });
+  });
+
+  it("is walked after transient failures only, never after a refusal, a bad key, a bad request or a rate limit", () => {
+    for (const e of [err("network"), err("timeout"), err("upstream", 502), err("server", 503), err("bad_response")]) expect(shouldFallBack(e)).toBe(true);
+    for (const e of [err("auth", 401), err("moderation", 400), err("invalid_request", 400), err("rate_limit", 429), err("cancelled"), err("server", 500)]) expect(shouldFallBack(e)).toBe(false);
   });
 
   it("is a single step when switched off, for small sizes, and for medium or low quality", () => {

@@ -60,6 +60,11 @@ export function ladderFor(request: { size: string; quality: string; fallback: bo
   ];
 }
 
+/** Falling back helps when the big request itself is the trouble, not the key, prompt or quota. */
+export function shouldFallBack(error: GatewayError): boolean {
+  return isTransient(error);
+}
+
 const QUALITY_RANK: Record<string, number> = { low: 0, medium: 1, high: 2 };
 
 /** What the gateway gave short of what was asked, as a sentence, or null when it gave it all. */

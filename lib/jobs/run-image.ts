@@ -8,7 +8,7 @@ import type { GenerationEvent } from "@/lib/generations/events";
 import { parseSize } from "@/lib/images/size-rules";
 import { appendEvent } from "@/lib/jobs/event-log";
 import { decodeImage, prepareFinal, preparePartial, type FinalPicture } from "@/lib/jobs/pictures";
-import { deadlineFor, downgradeOf, ladderFor, retryDecision, type LadderStep } from "@/lib/jobs/policy";
+import { deadlineFor, downgradeOf, ladderFor, retryDecision, shouldFallBack, type LadderStep } from "@/lib/jobs/policy";
 
 /**
  * One image of a generation: walk the fallback ladder, retrying each rung within the policy, and
@@ -40,15 +40,10 @@ export async function runImage(job: ImageJob, env: Env, signal: AbortSignal): Pr
     if (result.ok) return result;
     lastError = result.error;
     const moreRungs = rung < ladder.length - 1;
-    if (!moreRungs || !isLadderWorthy(result.error)) break;
+    if (!moreRungs || !shouldFallBack(result.error)) break;
     await status(ctx, `Image ${job.imageIndex + 1}: ${step.size}/${step.quality} failed; falling back to ${ladder[rung + 1]?.size}/${ladder[rung + 1]?.quality}`);
   }
   return { ok: false, error: lastError ?? new GatewayError("bad_response", "no_attempt", "No attempt was made.") };
-}
-
-/** Falling back helps when the big request itself is the trouble, not when the key or prompt is. */
-function isLadderWorthy(error: GatewayError): boolean {
-  return error.kind !== "auth" && error.kind !== "moderation" && error.kind !== "invalid_request" && error.kind !== "cancelled" && error.kind !== "rate_limit";
 }
 
 async function runStep(ctx: Ctx, step: LadderStep): Promise<ImageOutcome> {
