@@ -1,5 +1,6 @@
+import { createHash } from "node:crypto";
 import path from "node:path";
-import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/lib/db/embedded";
+import { folderBlockingPostgres, startEmbeddedPostgres, type EmbeddedDatabase } from "@/lib/db/embedded";
 
 /**
  * The database the studio uses: DATABASE_URL when set, else an embedded PostgreSQL under
@@ -7,8 +8,16 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/lib/db/embedded"
  */
 export async function openDatabase(log: (line: string) => void = console.log): Promise<{ url: string; embedded: EmbeddedDatabase | null }> {
   if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, embedded: null };
-  const dir = path.resolve(process.env.DATA_DIR ?? "data", "pg");
-  log(`no DATABASE_URL: starting the embedded PostgreSQL in ${path.relative(process.cwd(), dir) || dir}`);
+  let dir = path.resolve(process.env.DATA_DIR ?? "data", "pg");
+  const blocking = await folderBlockingPostgres(dir);
+  if (blocking) {
+    // As root in a private home: keep the cluster where the postgres user can reach it, one per checkout.
+    const checkout = createHash("sha256").update(process.cwd()).digest("hex").slice(0, 10);
+    dir = path.join("/var/lib/image-studio", `pg-${checkout}`);
+    log(`${blocking} is closed to the postgres user; the embedded database lives in ${dir} instead`);
+  }
+  const shown = path.relative(process.cwd(), dir);
+  log(`no DATABASE_URL: starting the embedded PostgreSQL in ${shown && !shown.startsWith("..") ? shown : dir}`);
   const embedded = await startEmbeddedPostgres({ dir });
   return { url: embedded.url, embedded };
 }

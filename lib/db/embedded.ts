@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { mkdir, readFile } from "node:fs/promises";
+import { mkdir, readFile, stat } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 
@@ -62,10 +62,30 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * As root, PostgreSQL runs as the `postgres` user, which must be able to walk down to the data
+ * folder; under a private home (/root is 0700) it cannot. Returns the first folder in the way.
+ */
+export async function folderBlockingPostgres(dir: string): Promise<string | null> {
+  if (process.getuid?.() !== 0) return null;
+  for (let folder = path.dirname(path.resolve(dir)); ; folder = path.dirname(folder)) {
+    const info = await stat(folder).catch(() => null);
+    if (info && (info.mode & 0o001) === 0) return folder;
+    if (folder === path.dirname(folder)) return null;
+  }
+}
+
 export async function startEmbeddedPostgres(options: { dir: string; port?: number; log?: (line: string) => void }): Promise<EmbeddedDatabase> {
   const dir = path.resolve(options.dir);
   const port = options.port ?? (await freePort());
   await mkdir(path.dirname(dir), { recursive: true });
+  const blocking = await folderBlockingPostgres(dir);
+  if (blocking) {
+    throw new Error(
+      `The embedded PostgreSQL runs as the "postgres" user, which cannot enter ${blocking}. ` +
+        `Choose a folder it can reach for its data, or set DATABASE_URL to use an existing PostgreSQL.`,
+    );
+  }
   const log = options.log ?? (() => undefined);
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   await stopOrphan(dir);
