@@ -134,3 +134,19 @@ test("bad input in the form is named field by field, and nothing is sent", async
     if (c.prompt) expect(await simulatorRequests(c.prompt)).toBe(0);
   }
 });
+
+test("the gateway key never reaches the browser", async ({ page }) => {
+  const bodies: string[] = [];
+  page.on("response", async (response) => {
+    const type = response.request().resourceType();
+    if (type === "script" || type === "document" || type === "fetch") bodies.push(await response.text().catch(() => ""));
+  });
+  await page.goto("/", { waitUntil: "networkidle" });
+  await page.getByLabel("Prompt").focus(); // loads the lazily imported form checks too
+  await page.waitForLoadState("networkidle");
+  expect(bodies.length).toBeGreaterThan(3);
+  for (const body of bodies) {
+    expect(body).not.toContain("sk-sim-local");
+    expect(body).not.toMatch(/GATEWAY_API_KEY|SIMULATOR_API_KEY/);
+  }
+});
