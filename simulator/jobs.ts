@@ -22,9 +22,14 @@ function promptOf(values: Record<string, unknown>): string | undefined {
   return typeof values.prompt === "string" ? values.prompt : undefined;
 }
 
-/** Image number 0 is seeded by the prompt alone; the others get variants so n images differ. */
-function seedFor(prompt: string, variant: number): string {
-  return variant === 0 ? prompt : `${prompt}#${variant + 1}`;
+/**
+ * Like the real model, every request draws anew: the seed is the prompt plus this process's
+ * request number, and each of n images in one request gets its own variant.
+ */
+let drawNumber = 0;
+
+function seedFor(prompt: string, draw: number, variant: number): string {
+  return `${prompt}#${draw}.${variant}`;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -73,6 +78,7 @@ export async function readEdit(body: Buffer<ArrayBuffer>, contentType: string | 
 }
 
 function generationJob(request: ImageRequest): ImageJob {
+  const draw = ++drawNumber;
   const transparent = request.background === "transparent";
   const caption = captionFor(request.prompt);
   return {
@@ -83,7 +89,7 @@ function generationJob(request: ImageRequest): ImageJob {
     revisedPrompt: `A detailed image of: ${request.prompt.trim()}`,
     transparent,
     render: (variant, { width, height }) =>
-      drawPicture({ seed: seedFor(request.prompt, variant), caption, width, height, transparent }),
+      drawPicture({ seed: seedFor(request.prompt, draw, variant), caption, width, height, transparent }),
   };
 }
 
@@ -94,6 +100,7 @@ function editSize(request: ImageRequest, first: Dimensions): Dimensions {
 }
 
 function editJob(request: ImageRequest, uploads: EditUploads): ImageJob {
+  const draw = ++drawNumber;
   const [first] = uploads.images;
   if (!first) throw invalidRequest("Missing required parameter: 'image'.", "image", "missing_required_parameter");
   const caption = captionFor(request.prompt);
@@ -107,7 +114,7 @@ function editJob(request: ImageRequest, uploads: EditUploads): ImageJob {
     transparent: false,
     render: (variant, { width, height }) =>
       paintEdit({
-        picture: { seed: seedFor(request.prompt, variant), caption, width, height, transparent: false },
+        picture: { seed: seedFor(request.prompt, draw, variant), caption, width, height, transparent: false },
         image: first.bytes,
         mask: uploads.mask?.bytes,
       }),
