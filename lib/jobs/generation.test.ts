@@ -40,7 +40,13 @@ describe("a generation against the simulator", () => {
     expect(final.revisedPrompt).toBeTruthy();
     const meta = await sharp(await readBlob(final.sha256)).metadata();
     expect([meta.format, meta.width, meta.height]).toEqual(["webp", 1536, 1024]);
-    expect(final.thumbSha256 && existsSync(blobPath(final.thumbSha256))).toBe(true);
+    // The worker makes the thumbnail just after the end event.
+    let thumb = final.thumbSha256;
+    for (let i = 0; i < 100 && !thumb; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      thumb = (await db().image.findUniqueOrThrow({ where: { id: final.id } })).thumbSha256;
+    }
+    expect(thumb && existsSync(blobPath(thumb))).toBe(true);
 
     expect(gen.totalTokens).toBeGreaterThan(0);
     expect(gen.inputTokens! + gen.outputTokens!).toBe(gen.totalTokens);

@@ -55,16 +55,15 @@ export async function runGeneration(generationId: string, env: Env, slots: Semap
           env,
           signal,
         ),
-      ).then(async (outcome): Promise<ImageOutcome> => {
-        // A failed thumbnail is made again on first request (see the thumb route).
-        if (outcome.ok) await storeThumbnail(outcome.imageId, outcome.bytes).catch(() => undefined);
-        return outcome;
-      }),
+      ),
     ),
   );
 
-  if (signal.aborted && signal.reason === SHUTDOWN) return "requeued";
-  return finish(generationId, env, gen.n, outcomes, gen.cancelRequested || (signal.aborted && signal.reason !== SHUTDOWN));
+  const status = signal.aborted && signal.reason === SHUTDOWN ? "requeued" : await finish(generationId, env, gen.n, outcomes, gen.cancelRequested || signal.aborted);
+  // Thumbnails come after the end event so they never hold up "Done"; one that fails (or a worker
+  // that stops first) leaves the thumb route to make it on first request.
+  await Promise.all(outcomes.map((o) => (o.ok ? storeThumbnail(o.imageId, o.bytes).catch(() => undefined) : undefined)));
+  return status;
 }
 
 async function finish(generationId: string, env: Env, n: number, outcomes: ImageOutcome[], cancelRequested: boolean): Promise<FinalStatus> {
