@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, chmodSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { readSse } from "../test/sse-reader";
 
 /** Starts the built studio the way `npm start` does, in a throwaway data folder, for benchmarks. */
 export type RunningStudio = { baseUrl: string; simUrl: string; stop: () => Promise<void> };
@@ -50,32 +51,8 @@ export async function startStudio(env: Record<string, string>): Promise<RunningS
 }
 
 /** Reads SSE from a fetch Response, calling `onEvent` with (event name, parsed data) as each arrives. */
-export async function readEvents(response: Response, onEvent: (event: string, data: unknown) => boolean | void): Promise<void> {
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = "";
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return;
-    buffer += value;
-    let cut: number;
-    while ((cut = buffer.indexOf("\n\n")) >= 0) {
-      const block = buffer.slice(0, cut);
-      buffer = buffer.slice(cut + 2);
-      let event = "message";
-      const data: string[] = [];
-      for (const line of block.split("\n")) {
-        if (line.startsWith("event:")) event = line.slice(6).trim();
-        else if (line.startsWith("data:")) data.push(line.slice(5).trimStart());
-      }
-      if (data.length === 0) continue;
-      const text = data.join("\n");
-      if (text === "[DONE]") continue;
-      if (onEvent(event, JSON.parse(text)) === true) {
-        await reader.cancel();
-        return;
-      }
-    }
-  }
+export function readEvents(response: Response, onEvent: (event: string, data: unknown) => boolean | void): Promise<void> {
+  return readSse(response, (message) => onEvent(message.event, JSON.parse(message.data)));
 }
 
 export function median(values: number[]): number {

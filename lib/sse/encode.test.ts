@@ -1,25 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { encodeComment, encodeEvent, resumeAfter } from "@/lib/sse/encode";
-
-/** A minimal SSE reader, per the WHATWG parsing rules, to prove what a browser would see. */
-function parse(text: string) {
-  const events: { id?: string; event?: string; data: string }[] = [];
-  for (const block of text.split("\n\n")) {
-    if (!block.trim()) continue;
-    const e: { id?: string; event?: string; data: string } = { data: "" };
-    let dataLines: string[] | null = null;
-    for (const line of block.split("\n")) {
-      if (line.startsWith(":")) continue;
-      const [field, ...rest] = line.split(":");
-      const value = rest.join(":").replace(/^ /, "");
-      if (field === "id") e.id = value;
-      if (field === "event") e.event = value;
-      if (field === "data") (dataLines ??= []).push(value);
-    }
-    if (dataLines) events.push({ ...e, data: dataLines.join("\n") });
-  }
-  return events;
-}
+import { parseSseText as parse } from "@/test/sse-reader";
 
 describe("SSE encoding", () => {
   it("writes id, event and one JSON data line, even for text with newlines", () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { closeStudio, imageRequests, openStudio, waitForEnd, type Studio } from "@/test/harness";
+import { readSse } from "@/test/sse-reader";
 import * as collection from "./route";
 import * as item from "./[id]/route";
 import * as events from "./[id]/events/route";
@@ -21,23 +22,9 @@ const post = (body: string, headers: Record<string, string> = { "content-type": 
 
 type SseEvent = { id: number; event: string; data: Record<string, unknown> };
 
-async function readSse(response: Response, stopAfter = Infinity): Promise<SseEvent[]> {
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+async function collectSse(response: Response): Promise<SseEvent[]> {
   const out: SseEvent[] = [];
-  let buffer = "";
-  while (out.length < stopAfter) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    buffer += value;
-    let cut: number;
-    while ((cut = buffer.indexOf("\n\n")) >= 0) {
-      const block = buffer.slice(0, cut);
-      buffer = buffer.slice(cut + 2);
-      const fields = Object.fromEntries(block.split("\n").filter((l) => !l.startsWith(":")).map((l) => [l.slice(0, l.indexOf(":")), l.slice(l.indexOf(":") + 2)]));
-      if (fields.data !== undefined) out.push({ id: Number(fields.id), event: fields.event!, data: JSON.parse(fields.data) as Record<string, unknown> });
-    }
-  }
-  await reader.cancel();
+  await readSse(response, (m) => void out.push({ id: Number(m.id), event: m.event, data: JSON.parse(m.data) as Record<string, unknown> }));
   return out;
 }
 
@@ -116,20 +103,20 @@ describe("GET /api/generations", () => {
 describe("GET /api/generations/<id>/events", () => {
   it("replays then follows, and resumes after Last-Event-ID without gaps or duplicates", async () => {
     const { id } = (await (await post(JSON.stringify({ prompt: "sse: a comet", partial_images: 3, quality: "low" }))).json()) as { id: string };
-    const live = await readSse(await events.GET(new Request(`http://studio.test/api/generations/${id}/events`), params({ id })));
+    const live = await collectSse(await events.GET(new Request(`http://studio.test/api/generations/${id}/events`), params({ id })));
     expect(live.map((e) => e.id)).toEqual(live.map((_, i) => i + 1));
     expect(live.at(-1)?.event).toBe("end");
     expect(live.filter((e) => e.event === "partial")).toHaveLength(3);
 
     const cut = live[3]!.id;
-    const resumed = await readSse(await events.GET(new Request(`http://studio.test/api/generations/${id}/events`, { headers: { "last-event-id": String(cut) } }), params({ id })));
+    const resumed = await collectSse(await events.GET(new Request(`http://studio.test/api/generations/${id}/events`, { headers: { "last-event-id": String(cut) } }), params({ id })));
     expect(resumed.map((e) => e.id)).toEqual(live.filter((e) => e.id > cut).map((e) => e.id));
     expect(resumed).toEqual(live.slice(4));
   });
 
   it("sends partials as URLs to stored bytes that the image routes serve", async () => {
     const { id } = (await (await post(JSON.stringify({ prompt: "sse: urls", partial_images: 1, quality: "low", output_format: "jpeg" }))).json()) as { id: string };
-    const all = await readSse(await events.GET(new Request(`http://studio.test/api/generations/${id}/events`), params({ id })));
+    const all = await collectSse(await events.GET(new Request(`http://studio.test/api/generations/${id}/events`), params({ id })));
     const partial = all.find((e) => e.event === "partial")!.data as { url: string; imageId: string };
     expect(partial.url).toBe(`/api/images/${partial.imageId}`);
     expect(JSON.stringify(all).length).toBeLessThan(10_000); // no base64 in the stream
