@@ -1,5 +1,5 @@
 /**
- * A local stand-in for the OpenAI-compatible image gateway (see /work/shared/gateway-contract.md):
+ * A local stand-in for the OpenAI-compatible image gateway (see ../shared/gateway-contract.md beside the project):
  * plain node:http, real images, per-request fault injection and a request log. The studio talks to
  * it through the official `openai` SDK when no real gateway key is set; tests drive it directly.
  */
