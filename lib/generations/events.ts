@@ -47,7 +47,3 @@ export type GenerationEventType = keyof GenerationEventMap;
 export type GenerationEvent = {
   [K in GenerationEventType]: { id: number; type: K; data: GenerationEventMap[K] };
 }[GenerationEventType];
-
-export function isFinalStatus(status: string): status is FinalStatus {
-  return status === "done" || status === "failed" || status === "cancelled";
-}

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/client";
 import type { Gateway } from "@/lib/env";
+import type { StatusEvent } from "@/lib/generations/events";
 import type { GenerationRequest } from "@/lib/generations/request-schema";
 import { isExperimentalSize } from "@/lib/images/size-rules";
 import { appendEvent, inTransaction } from "@/lib/jobs/event-log";
@@ -23,7 +24,7 @@ export async function enqueueGeneration(ownerId: string, request: GenerationRequ
   await appendEvent(
     gen.id,
     "status",
-    { status: "queued", message: queuePosition > 1 ? `Queued: ${queuePosition - 1} ahead` : "Queued", queuePosition },
+    queuedStatus(queuePosition),
     { prelude: Prisma.sql`SELECT pg_notify(${QUEUE_CHANNEL}, ${gen.id})` },
   );
   return gen;
@@ -54,6 +55,11 @@ function createRow(id: string, ownerId: string, request: GenerationRequest, gate
   });
 }
 
+/** What a waiting generation is told about its place; 1 is next to run. */
+function queuedStatus(queuePosition: number): StatusEvent {
+  return { status: "queued", message: queuePosition > 1 ? `Queued: ${queuePosition - 1} ahead` : "Queued: next to run", queuePosition };
+}
+
 /**
  * Tells the first waiting generations their new place after the queue moved. Bounded, so a long
  * queue costs a fixed number of events per move.
@@ -64,7 +70,7 @@ export async function announceQueuePositions(limit = 50): Promise<void> {
     FROM generations WHERE status = 'queued' ORDER BY created_at, id LIMIT ${limit}`;
   for (const row of rows) {
     const queuePosition = Number(row.position);
-    await appendEvent(row.id, "status", { status: "queued", message: queuePosition > 1 ? `Queued: ${queuePosition - 1} ahead` : "Queued: next to run", queuePosition });
+    await appendEvent(row.id, "status", queuedStatus(queuePosition));
   }
 }
 

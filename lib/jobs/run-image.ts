@@ -26,13 +26,13 @@ export type ImageJob = {
 };
 
 export type ImageOutcome =
-  | { ok: true; imageId: string; firstPartialMs: number | null; bytes: Buffer }
+  | { ok: true; imageId: string; bytes: Buffer }
   | { ok: false; error: GatewayError };
 
-type Ctx = { job: ImageJob; env: Env; signal: AbortSignal; startedAt: number; attempts: number; firstPartialMs: number | null };
+type Ctx = { job: ImageJob; env: Env; signal: AbortSignal; attempts: number };
 
 export async function runImage(job: ImageJob, env: Env, signal: AbortSignal): Promise<ImageOutcome> {
-  const ctx: Ctx = { job, env, signal, startedAt: Date.now(), attempts: job.priorAttempts, firstPartialMs: null };
+  const ctx: Ctx = { job, env, signal, attempts: job.priorAttempts };
   const ladder = ladderFor(job.asked);
   let lastError: GatewayError | undefined;
   for (const [rung, step] of ladder.entries()) {
@@ -88,7 +88,6 @@ async function runAttempt(ctx: Ctx, step: LadderStep): Promise<ImageOutcome> {
     for await (const event of streamImage(env.gateway, call, limits)) {
       if (event.type === "partial") {
         firstPartialMs ??= Date.now() - started;
-        ctx.firstPartialMs ??= Date.now() - ctx.startedAt;
         const [partial] = await Promise.all([ours(preparePartial(owner, event.index, event.b64)), bookedOrThrow()]);
         await ours(
           appendEvent(
@@ -109,7 +108,7 @@ async function runAttempt(ctx: Ctx, step: LadderStep): Promise<ImageOutcome> {
           db().attempt.update({ where: { id: attemptId }, data: { status: "ok", usage: event.usage ?? undefined, latencyMs, firstPartialMs, finishedAt: new Date() } }),
         ]),
       );
-      return { ok: true, imageId: final.id, firstPartialMs: ctx.firstPartialMs, bytes: picture.bytes };
+      return { ok: true, imageId: final.id, bytes: picture.bytes };
     }
     throw new GatewayError("bad_response", "truncated_stream", "The gateway's stream ended before the image was complete.");
   } catch (thrown) {

@@ -39,10 +39,6 @@ export async function putBlob(bytes: Uint8Array): Promise<string> {
   return sha256;
 }
 
-export async function blobExists(sha256: string): Promise<boolean> {
-  return exists(blobPath(sha256));
-}
-
 export async function readBlob(sha256: string): Promise<Buffer> {
   return readFile(blobPath(sha256));
 }
