@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import { setImmediate as nextTurn, setTimeout as sleep } from "node:timers/promises";
 import { formatSize, type Dimensions } from "../lib/images/size-rules";
+import { mark } from "../lib/trace";
 import { encodePartial, encodeRaster, partialScales, type Encoding, type Raster } from "./draw";
 import type { CorruptMode, EndingFault, FaultPlan } from "./faults";
 import type { ImageRequest, Quality } from "./params";
@@ -293,6 +294,7 @@ async function deliverStream(ex: Exchange, job: ImageJob, plan: FaultPlan | unde
   const midStream = MID_STREAM_ENDINGS.find((ending) => ending === plan?.ending);
   for (const [index, partial] of partials.entries()) {
     const image = await stream.waitFor(times.partialAt[index] ?? 0, partial);
+    mark("sim:partial-send");
     stream.send(`${job.eventPrefix}.partial_image`, {
       type: `${job.eventPrefix}.partial_image`,
       b64_json: image.toString("base64"),

@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
+import { mark } from "../lib/trace";
 import { ApiError, invalidRequest, openAIError, unauthorized } from "./errors";
 import { chooseFault, FaultScript, FaultSpecError, statusFaultError, type FaultPlan, type PreemptFault } from "./faults";
 import { readEdit, readGeneration, type Incoming } from "./jobs";
@@ -160,6 +161,7 @@ function preempt(ex: Exchange, fault: PreemptFault): void {
 }
 
 async function handleImages(state: State, ex: Exchange, entry: RequestLogEntry, kind: "generation" | "edit"): Promise<void> {
+  mark("sim:request");
   const body = await readBody(ex.req);
   entry.bodyBytes = body.length;
   const options = { allowTransparent: state.allowTransparent };

@@ -1,7 +1,9 @@
-import OpenAI from "openai";
+import { EventSourceParserStream, type EventSourceMessage } from "eventsource-parser/stream";
+import OpenAI, { APIError } from "openai";
 import { z } from "zod";
 import type { Gateway } from "@/lib/env";
 import { GatewayError, toGatewayError } from "@/lib/gateway/errors";
+import { mark } from "@/lib/trace";
 
 /**
  * The one place that speaks to the image gateway. Every image is one streamed request (the brief's
@@ -80,14 +82,22 @@ export async function* streamImage(gateway: Gateway, call: ImageCall, limits: St
     fetch: watchdog.fetch,
   });
   let completed = false;
+  let messages: ReadableStreamDefaultReader<EventSourceMessage> | undefined;
   try {
-    const stream = await client.images.generate(
-      { ...call, size: call.size as "auto", stream: true } as OpenAI.Images.ImageGenerateParamsStreaming,
-      { signal: watchdog.signal },
-    );
-    for await (const raw of stream) {
-      watchdog.touch();
-      const event = parseEvent(raw);
+    // The SDK sends the request and turns error answers into APIErrors; the stream itself is read
+    // with eventsource-parser, which stays linear in the size of an event. The SDK's own reader
+    // re-scans its whole buffer on every chunk, which costs tens of ms on a multi-megabyte image.
+    const response = await client.images
+      .generate({ ...call, size: call.size as "auto", stream: true } as OpenAI.Images.ImageGenerateParamsStreaming, { signal: watchdog.signal })
+      .asResponse();
+    if (!response.body) throw new GatewayError("bad_response", "truncated_stream", "The gateway answered without a body.");
+    messages = response.body.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream()).getReader();
+    for (;;) {
+      const { done, value } = await messages.read();
+      if (done) break;
+      mark("gw:event");
+      const event = parseMessage(value, response.headers);
+      if (!event) continue;
       if (event.type === "completed") completed = true;
       yield event;
       if (completed) break;
@@ -96,9 +106,40 @@ export async function* streamImage(gateway: Gateway, call: ImageCall, limits: St
     throw watchdog.reason() ?? toGatewayError(error, watchdog.errorBody);
   } finally {
     watchdog.stop();
+    if (messages) void (completed ? drain(messages) : messages.cancel().catch(() => undefined));
   }
-  // The SDK ends quietly when its signal aborts; say why instead.
+  // A stream that stops short (or is stopped) says why instead of ending quietly.
   if (!completed) throw watchdog.reason() ?? new GatewayError("bad_response", "truncated_stream", "The gateway's stream ended before the image was complete.");
+}
+
+/**
+ * Reads what follows `completed` (a `[DONE]`, the end) so the connection goes back to the pool for
+ * the next request instead of being torn down; a gateway that keeps talking is cut after a moment.
+ */
+const DRAIN_MS = 2_000;
+async function drain(messages: ReadableStreamDefaultReader<EventSourceMessage>): Promise<void> {
+  const cut = setTimeout(() => void messages.cancel().catch(() => undefined), DRAIN_MS);
+  try {
+    while (!(await messages.read()).done);
+  } catch {
+    // cut off, or the gateway closed badly: either way the request is over
+  } finally {
+    clearTimeout(cut);
+  }
+}
+
+/**
+ * One SSE message as the SDK would read it: `[DONE]` is skipped, the data must be JSON, and an
+ * `error` event (or data carrying `error`) is the gateway failing mid-stream.
+ */
+function parseMessage(message: EventSourceMessage, headers: Headers): GatewayEvent | null {
+  if (message.data.startsWith("[DONE]")) return null;
+  const raw = JSON.parse(message.data) as unknown;
+  const failure = raw && typeof raw === "object" && "error" in raw ? (raw as { error: unknown }).error : undefined;
+  if (message.event === "error" || failure) {
+    throw new APIError(undefined, (failure ?? raw) as object, undefined, headers);
+  }
+  return parseEvent(raw);
 }
 
 function parseEvent(raw: unknown): GatewayEvent {
@@ -158,6 +199,7 @@ class Watchdog {
 
   /** Wraps fetch so that every chunk of the body, keep-alive comments included, counts as life. */
   readonly fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    mark("gw:fetch");
     const response = await fetch(input, init);
     this.touch();
     if (!response.ok) {

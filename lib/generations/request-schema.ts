@@ -29,7 +29,7 @@ const whole = (field: string, min: number, max: number) =>
     .min(min, { error: `${field} must be at least ${min}` })
     .max(max, { error: `${field} must be at most ${max}` });
 
-export function generationRequestSchema(rules: RequestRules) {
+function buildSchema(rules: RequestRules) {
   return z
     .strictObject(
       {
@@ -71,8 +71,21 @@ export function generationRequestSchema(rules: RequestRules) {
     });
 }
 
-export type GenerationRequest = z.output<ReturnType<typeof generationRequestSchema>>;
-export type GenerationInput = z.input<ReturnType<typeof generationRequestSchema>>;
+type Schema = ReturnType<typeof buildSchema>;
+export type GenerationRequest = z.output<Schema>;
+export type GenerationInput = z.input<Schema>;
+
+/** Built once per rule set: zod compiles a schema on first use, which costs a millisecond or more. */
+const schemas = new Map<boolean, Schema>();
+
+export function generationRequestSchema(rules: RequestRules): Schema {
+  let schema = schemas.get(rules.allowTransparent);
+  if (!schema) {
+    schema = buildSchema(rules);
+    schemas.set(rules.allowTransparent, schema);
+  }
+  return schema;
+}
 
 export type FieldErrors = Partial<Record<string, string>>;
 

@@ -1,23 +1,29 @@
+import { imageSize } from "image-size";
 import sharp from "sharp";
 
 /** What the bytes really are, read from their content (never from a name or a claim). */
-export type ImageFacts = { format: "png" | "jpeg" | "webp"; width: number; height: number; hasAlpha: boolean };
+export type ImageFacts = { format: "png" | "jpeg" | "webp"; width: number; height: number };
 
-const FORMATS = new Set(["png", "jpeg", "webp"]);
+const FORMATS: Record<string, ImageFacts["format"]> = { png: "png", jpg: "jpeg", webp: "webp" };
 
 export class NotAnImageError extends Error {}
 
-export async function inspectImage(bytes: Uint8Array): Promise<ImageFacts> {
-  const meta = await sharp(bytes)
-    .metadata()
-    .catch((error: unknown) => {
-      throw new NotAnImageError(`The bytes are not a readable image (${(error as Error).message})`);
-    });
-  const { format, width, height } = meta;
-  if (!format || !FORMATS.has(format) || !width || !height) {
-    throw new NotAnImageError(`Expected a png, jpeg or webp image, got ${format ?? "unknown data"}`);
+/**
+ * Reads format and pixel size from the image's own header (image-size: pure JavaScript, no
+ * thread-pool hop, so a partial preview is not held up on its way to the browser).
+ */
+export function inspectImage(bytes: Uint8Array): ImageFacts {
+  let found: { type?: string; width?: number; height?: number };
+  try {
+    found = imageSize(bytes);
+  } catch (error) {
+    throw new NotAnImageError(`The bytes are not a readable image (${(error as Error).message})`);
   }
-  return { format: format as ImageFacts["format"], width, height, hasAlpha: meta.hasAlpha ?? false };
+  const format = found.type ? FORMATS[found.type] : undefined;
+  if (!format || !found.width || !found.height) {
+    throw new NotAnImageError(`Expected a png, jpeg or webp image, got ${found.type ?? "unknown data"}`);
+  }
+  return { format, width: found.width, height: found.height };
 }
 
 export const THUMB_EDGE = 384;

@@ -1,4 +1,4 @@
-import { db } from "@/lib/db/client";
+import { db, sqlRows } from "@/lib/db/client";
 import { Prisma, type PrismaClient } from "@/lib/db/generated/client";
 import type { GenerationEvent, GenerationEventMap, GenerationEventType } from "@/lib/generations/events";
 
@@ -24,6 +24,13 @@ export function inTransaction<T>(work: (tx: Prisma.TransactionClient) => Promise
 }
 
 /**
+ * The NOTIFY announcing an event row, to select from a CTE named `inserted` that returns the new
+ * row's `generation_id, seq, type` and its data as text (`body`). Read back by `parseNotice`.
+ */
+export const noticeOfInserted = Prisma.sql`pg_notify(${EVENTS_CHANNEL}, inserted.generation_id || ':' || inserted.seq || ':' || inserted.type ||
+  CASE WHEN octet_length(inserted.body) < ${INLINE_LIMIT} THEN ':' || inserted.body ELSE '' END)::text AS notified`;
+
+/**
  * Appends one event. `prelude` is an optional statement returning exactly one row (the INSERT of
  * the image the event announces, a NOTIFY) run in the same statement, so the row and its
  * announcement commit together.
@@ -34,8 +41,8 @@ export async function appendEvent<K extends GenerationEventType>(
   data: GenerationEventMap[K],
   options: { prelude?: Prisma.Sql; tx?: Db } = {},
 ): Promise<number> {
-  const { prelude, tx = db() } = options;
-  const rows = await tx.$queryRaw<{ seq: number }[]>`
+  const { prelude, tx } = options;
+  const statement = Prisma.sql`
     WITH ${prelude ? Prisma.sql`prelude AS (${prelude}),` : Prisma.empty}
     bumped AS (
       UPDATE generations SET event_seq = event_seq + 1 WHERE id = ${generationId}::uuid
@@ -45,9 +52,10 @@ export async function appendEvent<K extends GenerationEventType>(
       SELECT owner_id, id, event_seq, ${type}, ${JSON.stringify(data)}::jsonb FROM bumped
       RETURNING generation_id, seq, type, data::text AS body
     )
-    SELECT seq, pg_notify(${EVENTS_CHANNEL}, generation_id || ':' || seq || ':' || type ||
-      CASE WHEN octet_length(body) < ${INLINE_LIMIT} THEN ':' || body ELSE '' END)::text AS notified
-    FROM inserted ${prelude ? Prisma.sql`, prelude` : Prisma.empty}`;
+    SELECT seq, ${noticeOfInserted} FROM inserted ${prelude ? Prisma.sql`, prelude` : Prisma.empty}`;
+  // Outside a transaction the statement goes straight to the pool: this is the path of every
+  // partial and image on its way to the browser.
+  const rows = tx ? await tx.$queryRaw<{ seq: number }[]>(statement) : await sqlRows<{ seq: number }>(statement);
   const seq = rows[0]?.seq;
   if (seq === undefined) throw new Error(`No generation ${generationId} to append an event to`);
   return seq;

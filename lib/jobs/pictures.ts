@@ -20,7 +20,7 @@ export async function decodeImage(b64: string): Promise<{ bytes: Buffer; facts: 
   const bytes = Buffer.from(b64, "base64");
   if (bytes.length === 0) throw new GatewayError("bad_response", "corrupt_image", "The gateway sent empty image data.");
   try {
-    return { bytes, facts: await inspectImage(bytes) };
+    return { bytes, facts: inspectImage(bytes) };
   } catch (error) {
     if (error instanceof NotAnImageError) throw new GatewayError("bad_response", "corrupt_image", `The gateway sent data that is not an image: ${error.message}`);
     throw error;

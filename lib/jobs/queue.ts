@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { db } from "@/lib/db/client";
+import { db, sqlRows } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/client";
 import type { Gateway } from "@/lib/env";
 import type { StatusEvent } from "@/lib/generations/events";
 import type { GenerationRequest } from "@/lib/generations/request-schema";
 import { isExperimentalSize } from "@/lib/images/size-rules";
-import { appendEvent, inTransaction } from "@/lib/jobs/event-log";
+import { appendEvent, inTransaction, noticeOfInserted } from "@/lib/jobs/event-log";
 
 /**
  * The durable queue is the generations table itself: `queued` rows wait, a worker claims one with
@@ -16,48 +16,37 @@ export const QUEUE_CHANNEL = "generation_queue";
 export const CANCEL_CHANNEL = "generation_cancel";
 
 export async function enqueueGeneration(ownerId: string, request: GenerationRequest, gateway: Gateway): Promise<{ id: string }> {
-  // The row and the count of those waiting go in parallel; the id is ours, so the count skips it.
   const id = randomUUID();
-  const [gen, ahead] = await Promise.all([createRow(id, ownerId, request, gateway), db().generation.count({ where: { status: "queued", id: { not: id } } })]);
-  const queuePosition = ahead + 1;
-  // One round trip: the first event and the worker's wake-up commit together.
-  await appendEvent(
-    gen.id,
-    "status",
-    queuedStatus(queuePosition),
-    { prelude: Prisma.sql`SELECT pg_notify(${QUEUE_CHANNEL}, ${gen.id})` },
-  );
-  return gen;
+  // One statement, one round trip: the row is born with its first event (so its sequence starts
+  // at 1), which tells it how many wait ahead, counted on a snapshot taken before the row exists;
+  // both NOTIFYs (followers, workers) go out when it commits.
+  await sqlRows(Prisma.sql`
+    WITH ahead AS (
+      SELECT count(*)::int AS n FROM generations WHERE status = 'queued'
+    ), created AS (
+      INSERT INTO generations (id, owner_id, prompt, model, size, quality, output_format, output_compression, background,
+        moderation, n, partial_images, fallback, large, request, gateway_label, gateway_is_simulator, event_seq)
+      VALUES (${id}::uuid, ${ownerId}::uuid, ${request.prompt}, ${request.model}, ${request.size}, ${request.quality},
+        ${request.output_format}, ${request.output_compression ?? null}::int, ${request.background}, ${request.moderation},
+        ${request.n}, ${request.partial_images}, ${request.fallback}, ${isExperimentalSize(request.size)},
+        ${JSON.stringify(request)}::jsonb, ${gateway.label}, ${gateway.isSimulator}, 1)
+      RETURNING id, owner_id
+    ), inserted AS (
+      INSERT INTO generation_events (owner_id, generation_id, seq, type, data)
+      SELECT created.owner_id, created.id, 1, 'status', ${queuedStatus(Prisma.sql`ahead.n + 1`)} FROM created, ahead
+      RETURNING generation_id, seq, type, data::text AS body
+    )
+    SELECT ${noticeOfInserted}, pg_notify(${QUEUE_CHANNEL}, inserted.generation_id::text) FROM inserted`);
+  return { id };
 }
 
-function createRow(id: string, ownerId: string, request: GenerationRequest, gateway: Gateway) {
-  return db().generation.create({
-    data: {
-      id,
-      ownerId,
-      prompt: request.prompt,
-      model: request.model,
-      size: request.size,
-      quality: request.quality,
-      outputFormat: request.output_format,
-      outputCompression: request.output_compression ?? null,
-      background: request.background,
-      moderation: request.moderation,
-      n: request.n,
-      partialImages: request.partial_images,
-      fallback: request.fallback,
-      large: isExperimentalSize(request.size),
-      request,
-      gatewayLabel: gateway.label,
-      gatewayIsSimulator: gateway.isSimulator,
-    },
-    select: { id: true },
-  });
-}
-
-/** What a waiting generation is told about its place; 1 is next to run. */
-function queuedStatus(queuePosition: number): StatusEvent {
-  return { status: "queued", message: queuePosition > 1 ? `Queued: ${queuePosition - 1} ahead` : "Queued: next to run", queuePosition };
+/**
+ * What a waiting generation is told about its place (1 is next to run), as SQL: the place is
+ * counted in the database, in the statement that writes the event.
+ */
+function queuedStatus(position: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`jsonb_build_object('status', 'queued', 'queuePosition', ${position}, 'message',
+    CASE WHEN ${position} > 1 THEN 'Queued: ' || (${position} - 1) || ' ahead' ELSE 'Queued: next to run' END)`;
 }
 
 /**
@@ -65,18 +54,37 @@ function queuedStatus(queuePosition: number): StatusEvent {
  * queue costs a fixed number of events per move.
  */
 export async function announceQueuePositions(limit = 50): Promise<void> {
-  const rows = await db().$queryRaw<{ id: string; position: bigint }[]>`
-    SELECT id::text, row_number() OVER (ORDER BY created_at, id) AS position
-    FROM generations WHERE status = 'queued' ORDER BY created_at, id LIMIT ${limit}`;
-  for (const row of rows) {
-    const queuePosition = Number(row.position);
-    await appendEvent(row.id, "status", queuedStatus(queuePosition));
-  }
+  const rows = await sqlRows<{ id: string; status: StatusEvent }>(Prisma.sql`
+    SELECT id::text, ${queuedStatus(Prisma.sql`position`)} AS status FROM (
+      SELECT id, (row_number() OVER (ORDER BY created_at, id))::int AS position
+      FROM generations WHERE status = 'queued' ORDER BY created_at, id LIMIT ${limit}
+    ) AS waiting`);
+  for (const row of rows) await appendEvent(row.id, "status", row.status);
 }
 
+/** What a worker needs to run a generation, read by the claim itself. */
+export type ClaimedJob = {
+  id: string;
+  ownerId: string;
+  prompt: string;
+  model: string;
+  size: string;
+  quality: string;
+  outputFormat: string;
+  outputCompression: number | null;
+  background: string;
+  moderation: string;
+  n: number;
+  partialImages: number;
+  fallback: boolean;
+  large: boolean;
+  runCount: number;
+  cancelRequested: boolean;
+};
+
 /** Claims the oldest queued generation this worker may run now, or null. */
-export async function claimNext(workerId: string, leaseMs: number, allowLarge: boolean): Promise<{ id: string; large: boolean } | null> {
-  const rows = await db().$queryRaw<{ id: string; large: boolean }[]>`
+export async function claimNext(workerId: string, leaseMs: number, allowLarge: boolean): Promise<ClaimedJob | null> {
+  const rows = await sqlRows<ClaimedJob>(Prisma.sql`
     UPDATE generations SET status = 'running', lease_owner = ${workerId}, run_count = run_count + 1,
       lease_until = now() + make_interval(secs => ${leaseMs / 1000}), started_at = coalesce(started_at, now())
     WHERE id = (
@@ -84,7 +92,9 @@ export async function claimNext(workerId: string, leaseMs: number, allowLarge: b
       WHERE status = 'queued' AND (NOT large OR ${allowLarge})
       ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED
     )
-    RETURNING id::text, large`;
+    RETURNING id::text AS "id", owner_id::text AS "ownerId", prompt, model, size, quality, output_format AS "outputFormat",
+      output_compression AS "outputCompression", background, moderation, n, partial_images AS "partialImages", fallback,
+      large, run_count AS "runCount", cancel_requested AS "cancelRequested"`);
   return rows[0] ?? null;
 }
 

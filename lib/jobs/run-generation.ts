@@ -7,6 +7,7 @@ import { costOf } from "@/lib/jobs/cost";
 import { appendEvent, inTransaction } from "@/lib/jobs/event-log";
 import { storeThumbnail } from "@/lib/jobs/pictures";
 import { runImage, type ImageOutcome } from "@/lib/jobs/run-image";
+import type { ClaimedJob } from "@/lib/jobs/queue";
 import type { Semaphore } from "@/lib/jobs/semaphore";
 
 /**
@@ -17,12 +18,16 @@ import type { Semaphore } from "@/lib/jobs/semaphore";
  */
 export const SHUTDOWN = "shutdown";
 
-export async function runGeneration(generationId: string, env: Env, slots: Semaphore, signal: AbortSignal): Promise<FinalStatus | "requeued"> {
-  const [gen, done, priorAttempts] = await Promise.all([
-    db().generation.findUniqueOrThrow({ where: { id: generationId } }),
-    db().image.findMany({ where: { generationId, kind: "final" }, select: { imageIndex: true } }),
-    db().attempt.groupBy({ by: ["imageIndex"], where: { generationId }, _count: true }),
-  ]);
+export async function runGeneration(gen: ClaimedJob, env: Env, slots: Semaphore, signal: AbortSignal): Promise<FinalStatus | "requeued"> {
+  const generationId = gen.id;
+  // A first run starts from nothing; a re-run keeps the images and counts the attempts it already has.
+  const [done, priorAttempts] =
+    gen.runCount > 1
+      ? await Promise.all([
+          db().image.findMany({ where: { generationId, kind: "final" }, select: { imageIndex: true } }),
+          db().attempt.groupBy({ by: ["imageIndex"], where: { generationId }, _count: true }),
+        ])
+      : [[], []];
   const doneIndexes = new Set(done.map((d) => d.imageIndex));
   if (gen.runCount > 1) {
     await appendEvent(generationId, "status", { status: "running", message: `Resuming after an interruption (run ${gen.runCount}); ${doneIndexes.size} of ${gen.n} images were already made` });

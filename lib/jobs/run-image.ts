@@ -1,14 +1,15 @@
 import { randomUUID } from "node:crypto";
 import sharp from "sharp";
-import { db } from "@/lib/db/client";
 import type { Env } from "@/lib/env";
 import { GatewayError, toGatewayError } from "@/lib/gateway/errors";
 import { streamImage, type ImageCall } from "@/lib/gateway/stream-image";
 import type { GenerationEvent } from "@/lib/generations/events";
 import { parseSize } from "@/lib/images/size-rules";
+import { closeAttempt, openAttempt } from "@/lib/jobs/attempt-log";
 import { appendEvent } from "@/lib/jobs/event-log";
 import { decodeImage, prepareFinal, preparePartial, type FinalPicture } from "@/lib/jobs/pictures";
 import { deadlineFor, downgradeOf, ladderFor, retryDecision, shouldFallBack, type LadderStep } from "@/lib/jobs/policy";
+import { mark } from "@/lib/trace";
 
 /**
  * One image of a generation: walk the fallback ladder, retrying each rung within the policy, and
@@ -70,9 +71,7 @@ async function runAttempt(ctx: Ctx, step: LadderStep): Promise<ImageOutcome> {
   // The bookkeeping runs while the request is already on its way: it is awaited before anything
   // refers to the attempt row, and never delays the gateway call itself.
   const booked = Promise.all([
-    db().attempt.create({
-      data: { id: attemptId, ownerId: job.ownerId, generationId: job.generationId, imageIndex: job.imageIndex, number, step: step.step, size: step.size, quality: step.quality },
-    }),
+    openAttempt({ id: attemptId, ownerId: job.ownerId, generationId: job.generationId, imageIndex: job.imageIndex, number, step: step.step, size: step.size, quality: step.quality }),
     status(ctx, number > 1 ? `Generating ${what} (attempt ${number})` : `Generating ${what}`, number),
   ]).then(
     () => null,
@@ -89,6 +88,7 @@ async function runAttempt(ctx: Ctx, step: LadderStep): Promise<ImageOutcome> {
       if (event.type === "partial") {
         firstPartialMs ??= Date.now() - started;
         const [partial] = await Promise.all([ours(preparePartial(owner, event.index, event.b64)), bookedOrThrow()]);
+        mark("image:partial-stored");
         await ours(
           appendEvent(
             job.generationId,
@@ -97,6 +97,7 @@ async function runAttempt(ctx: Ctx, step: LadderStep): Promise<ImageOutcome> {
             { prelude: partial.insert },
           ),
         );
+        mark("image:partial-event");
         continue;
       }
       const picture = await ours(finalPicture(step, event.b64, event));
@@ -105,7 +106,7 @@ async function runAttempt(ctx: Ctx, step: LadderStep): Promise<ImageOutcome> {
       await ours(
         Promise.all([
           appendEvent(job.generationId, "image", imageEvent(job.imageIndex, final.id, picture, step.step), { prelude: final.insert }),
-          db().attempt.update({ where: { id: attemptId }, data: { status: "ok", usage: event.usage ?? undefined, latencyMs, firstPartialMs, finishedAt: new Date() } }),
+          closeAttempt(attemptId, { status: "ok", usage: event.usage, latencyMs, firstPartialMs }),
         ]),
       );
       return { ok: true, imageId: final.id, bytes: picture.bytes };
@@ -118,17 +119,13 @@ async function runAttempt(ctx: Ctx, step: LadderStep): Promise<ImageOutcome> {
     const bookingFailure = await booked;
     if (bookingFailure) throw bookingFailure.cause;
     const error = ctx.signal.aborted ? cancelled(ctx.signal) : toGatewayError(thrown);
-    await db().attempt.update({
-      where: { id: attemptId },
-      data: {
-        status: error.kind === "cancelled" ? "cancelled" : "error",
-        httpStatus: error.extra.httpStatus,
-        errorCode: error.code,
-        errorMessage: error.message,
-        latencyMs: Date.now() - started,
-        firstPartialMs,
-        finishedAt: new Date(),
-      },
+    await closeAttempt(attemptId, {
+      status: error.kind === "cancelled" ? "cancelled" : "error",
+      httpStatus: error.extra.httpStatus,
+      errorCode: error.code,
+      errorMessage: error.message,
+      latencyMs: Date.now() - started,
+      firstPartialMs,
     });
     return { ok: false, error };
   }

@@ -2,9 +2,10 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { env, type Env } from "@/lib/env";
 import { listen } from "@/lib/jobs/listener";
-import { announceQueuePositions, CANCEL_CHANNEL, QUEUE_CHANNEL, claimNext, handBack, recoverExpired, renewLeases } from "@/lib/jobs/queue";
+import { announceQueuePositions, CANCEL_CHANNEL, QUEUE_CHANNEL, claimNext, handBack, recoverExpired, renewLeases, type ClaimedJob } from "@/lib/jobs/queue";
 import { runGeneration, SHUTDOWN } from "@/lib/jobs/run-generation";
 import { Semaphore } from "@/lib/jobs/semaphore";
+import { mark } from "@/lib/trace";
 
 /**
  * Takes generations from the queue and runs them. Woken by NOTIFY when a job is queued, and by a
@@ -44,8 +45,9 @@ export async function startWorker(options: { log?: (line: string) => void; setti
             return null;
           });
           if (!claimed) break;
+          mark("worker:claimed");
           claimedAny = true;
-          start(claimed.id, claimed.large);
+          start(claimed);
         }
         if (claimedAny) await announceQueuePositions().catch((error: unknown) => log(`queue positions: ${(error as Error).message}`));
       } while (again && !stopping);
@@ -55,9 +57,10 @@ export async function startWorker(options: { log?: (line: string) => void; setti
     return pumping;
   };
 
-  const start = (generationId: string, large: boolean) => {
+  const start = (job: ClaimedJob) => {
+    const { id: generationId, large } = job;
     const controller = new AbortController();
-    const done = runGeneration(generationId, settings, slots, controller.signal)
+    const done = runGeneration(job, settings, slots, controller.signal)
       .then(async (outcome) => {
         if (outcome === "requeued") await handBack(generationId, id);
         log(`${generationId} ${outcome}`);
@@ -81,7 +84,10 @@ export async function startWorker(options: { log?: (line: string) => void; setti
     }
   };
 
-  const unlistenQueue = await listen(QUEUE_CHANNEL, () => void pump());
+  const unlistenQueue = await listen(QUEUE_CHANNEL, () => {
+    mark("worker:notified");
+    void pump();
+  });
   const unlistenCancel = await listen(CANCEL_CHANNEL, (payload) => cancel(payload));
   await heartbeat();
   const beat = setInterval(() => void heartbeat().catch((e: unknown) => log(`heartbeat failed: ${(e as Error).message}`)), Math.max(250, settings.JOB_LEASE_MS / 3));

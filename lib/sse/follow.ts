@@ -2,6 +2,7 @@ import type { GenerationEvent } from "@/lib/generations/events";
 import { EVENTS_CHANNEL, eventsAfter, parseNotice } from "@/lib/jobs/event-log";
 import { listen } from "@/lib/jobs/listener";
 import { encodeComment, encodeEvent, encodeRetry } from "@/lib/sse/encode";
+import { mark } from "@/lib/trace";
 
 /**
  * The byte stream behind `GET /api/generations/<id>/events`: stored events after `afterSeq`, then
@@ -51,6 +52,7 @@ export function followGeneration(generationId: string, afterSeq: number, clientG
         for (const event of events) {
           if (event.id <= sent) continue;
           controller.enqueue(encoder.encode(encodeEvent(event)));
+          mark(`sse:sent ${event.type}`);
           sent = event.id;
           if (event.type === "end") return true;
         }
