@@ -36,6 +36,8 @@ export type StreamLimits = {
   deadlineMs: number;
   /** Longest silence (no bytes at all) tolerated once the request is sent. */
   idleMs: number;
+  /** Called once the gateway has answered (status and headers), whatever the answer. */
+  onAnswer?: () => void;
 };
 
 const tokenDetails = z.object({ image_tokens: z.number().optional(), text_tokens: z.number().optional() }).partial();
@@ -202,6 +204,7 @@ class Watchdog {
     mark("gw:fetch");
     const response = await fetch(input, init);
     this.touch();
+    this.limits.onAnswer?.();
     if (!response.ok) {
       const text = await response.text();
       this.errorBody = parseJson(text);

@@ -15,6 +15,8 @@ export type OpenedAttempt = {
   step: string;
   size: string;
   quality: string;
+  /** When the request left: the row is written a moment later, beside it. */
+  startedAt: Date;
 };
 
 export type AttemptOutcome = {
@@ -29,8 +31,8 @@ export type AttemptOutcome = {
 
 export async function openAttempt(a: OpenedAttempt): Promise<void> {
   await sqlRows(Prisma.sql`
-    INSERT INTO attempts (id, owner_id, generation_id, image_index, number, step, size, quality)
-    VALUES (${a.id}::uuid, ${a.ownerId}::uuid, ${a.generationId}::uuid, ${a.imageIndex}, ${a.number}, ${a.step}, ${a.size}, ${a.quality})`);
+    INSERT INTO attempts (id, owner_id, generation_id, image_index, number, step, size, quality, started_at)
+    VALUES (${a.id}::uuid, ${a.ownerId}::uuid, ${a.generationId}::uuid, ${a.imageIndex}, ${a.number}, ${a.step}, ${a.size}, ${a.quality}, ${a.startedAt})`);
 }
 
 export async function closeAttempt(id: string, o: AttemptOutcome): Promise<void> {

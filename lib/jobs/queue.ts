@@ -80,6 +80,8 @@ export type ClaimedJob = {
   large: boolean;
   runCount: number;
   cancelRequested: boolean;
+  /** How many were still waiting behind it when it was claimed. */
+  waiting: number;
 };
 
 /** Claims the oldest queued generation this worker may run now, or null. */
@@ -94,7 +96,9 @@ export async function claimNext(workerId: string, leaseMs: number, allowLarge: b
     )
     RETURNING id::text AS "id", owner_id::text AS "ownerId", prompt, model, size, quality, output_format AS "outputFormat",
       output_compression AS "outputCompression", background, moderation, n, partial_images AS "partialImages", fallback,
-      large, run_count AS "runCount", cancel_requested AS "cancelRequested"`);
+      large, run_count AS "runCount", cancel_requested AS "cancelRequested",
+      -- on the statement's snapshot the claimed row still counts as queued
+      (SELECT count(*)::int FROM generations WHERE status = 'queued') - 1 AS "waiting"`);
   return rows[0] ?? null;
 }
 

@@ -68,22 +68,26 @@ async function runAttempt(ctx: Ctx, step: LadderStep): Promise<ImageOutcome> {
   const started = Date.now();
   let firstPartialMs: number | null = null;
   const what = job.imageCount > 1 ? `image ${job.imageIndex + 1} of ${job.imageCount}` : "the image";
-  // The bookkeeping runs while the request is already on its way: it is awaited before anything
-  // refers to the attempt row, and never delays the gateway call itself.
-  const booked = Promise.all([
-    openAttempt({ id: attemptId, ownerId: job.ownerId, generationId: job.generationId, imageIndex: job.imageIndex, number, step: step.step, size: step.size, quality: step.quality }),
-    status(ctx, number > 1 ? `Generating ${what} (attempt ${number})` : `Generating ${what}`, number),
-  ]).then(
-    () => null,
-    (error: unknown) => new OwnFailure("bookkeeping failed", { cause: error }),
-  );
+  // The bookkeeping (the attempt row, the "Generating" status) waits until the gateway answers,
+  // or BOOK_AFTER_MS at most, so none of its work competes with sending the request. It is
+  // awaited before anything refers to the attempt row.
+  let booking: Promise<OwnFailure | null> | undefined;
+  const book = () =>
+    (booking ??= Promise.all([
+      openAttempt({ id: attemptId, ownerId: job.ownerId, generationId: job.generationId, imageIndex: job.imageIndex, number, step: step.step, size: step.size, quality: step.quality, startedAt: new Date(started) }),
+      status(ctx, number > 1 ? `Generating ${what} (attempt ${number})` : `Generating ${what}`, number),
+    ]).then(
+      () => null,
+      (error: unknown) => new OwnFailure("bookkeeping failed", { cause: error }),
+    ));
+  const bookAnyway = setTimeout(book, BOOK_AFTER_MS);
   const bookedOrThrow = async () => {
-    const failure = await booked;
+    const failure = await book();
     if (failure) throw failure;
   };
   try {
     const call: ImageCall = { ...job.call, size: step.size, quality: step.quality };
-    const limits = { signal: ctx.signal, deadlineMs: deadlineFor(step.size, env), idleMs: env.STREAM_IDLE_MS };
+    const limits = { signal: ctx.signal, deadlineMs: deadlineFor(step.size, env), idleMs: env.STREAM_IDLE_MS, onAnswer: book };
     for await (const event of streamImage(env.gateway, call, limits)) {
       if (event.type === "partial") {
         firstPartialMs ??= Date.now() - started;
@@ -116,7 +120,7 @@ async function runAttempt(ctx: Ctx, step: LadderStep): Promise<ImageOutcome> {
     // Our own database or disk failing is not the gateway's fault: let the job fail over (its
     // lease runs out and it is re-run) instead of blaming the gateway and retrying.
     if (thrown instanceof OwnFailure) throw thrown.cause;
-    const bookingFailure = await booked;
+    const bookingFailure = await book();
     if (bookingFailure) throw bookingFailure.cause;
     const error = ctx.signal.aborted ? cancelled(ctx.signal) : toGatewayError(thrown);
     await closeAttempt(attemptId, {
@@ -128,6 +132,8 @@ async function runAttempt(ctx: Ctx, step: LadderStep): Promise<ImageOutcome> {
       firstPartialMs,
     });
     return { ok: false, error };
+  } finally {
+    clearTimeout(bookAnyway);
   }
 }
 
@@ -164,6 +170,8 @@ async function status(ctx: Ctx, message: string, attempt?: number): Promise<void
 }
 
 class OwnFailure extends Error {}
+
+const BOOK_AFTER_MS = 50;
 
 /** Marks failures of the studio's own storage; a GatewayError (corrupt image data) stays one. */
 function ours<T>(work: Promise<T>): Promise<T> {

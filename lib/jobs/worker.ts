@@ -37,7 +37,7 @@ export async function startWorker(options: { log?: (line: string) => void; setti
     pumping = (async () => {
       do {
         again = false;
-        let claimedAny = false;
+        let othersWait = false;
         while (!stopping && jobs.size < maxJobs) {
           const largeJobs = [...jobs.values()].filter((j) => j.large).length;
           const claimed = await claimNext(id, settings.JOB_LEASE_MS, largeJobs < maxLarge).catch((error: unknown) => {
@@ -46,10 +46,11 @@ export async function startWorker(options: { log?: (line: string) => void; setti
           });
           if (!claimed) break;
           mark("worker:claimed");
-          claimedAny = true;
+          othersWait ||= claimed.waiting > 0;
           start(claimed);
         }
-        if (claimedAny) await announceQueuePositions().catch((error: unknown) => log(`queue positions: ${(error as Error).message}`));
+        // The queue moved: those still waiting learn their new place.
+        if (othersWait) await announceQueuePositions().catch((error: unknown) => log(`queue positions: ${(error as Error).message}`));
       } while (again && !stopping);
     })().finally(() => {
       pumping = null;
