@@ -13,6 +13,8 @@ import { median, readEvents, startStudio } from "./harness";
 const RUNS = Number(process.env.BENCH_RUNS ?? 12);
 const SIZE = process.env.BENCH_SIZE ?? "1024x1024";
 const LATENCY = 600;
+/** Quiet time before each request: a person pauses between generations (BENCH_GAP_MS). */
+const GAP_MS = Number(process.env.BENCH_GAP_MS ?? 700);
 
 const STUDIO_STAGES: [string, string][] = [
   ["post:handler", "Next.js hands the POST to its handler"],
@@ -43,10 +45,10 @@ async function main(): Promise<void> {
   try {
     for (let i = 0; i < RUNS + 2; i++) {
       // Apart, as a person's generations are: each run starts on quiet processes.
-      await pause(700);
+      await pause(GAP_MS);
       mark(`run:start direct ${i}`);
       await direct(studio.simUrl, `trace direct ${i}`);
-      await pause(700);
+      await pause(GAP_MS);
       mark(`run:start studio ${i}`);
       await viaStudio(studio.baseUrl, `trace studio ${i}`);
     }
@@ -58,7 +60,7 @@ async function main(): Promise<void> {
   // The first two of each are warm-up (JIT, connection pools).
   const studioRuns = runs.filter((r) => r.kind === "studio").slice(2);
   const directRuns = runs.filter((r) => r.kind === "direct").slice(2);
-  console.log(`bench:trace — ${SIZE}, ${RUNS} runs each, simulator latency ${LATENCY} ms; median ms from the client's request\n`);
+  console.log(`bench:trace — ${SIZE}, ${RUNS} runs each, ${GAP_MS} ms apart, simulator latency ${LATENCY} ms; median ms from the client's request\n`);
   const studioAt = table("through the studio", STUDIO_STAGES, studioRuns);
   const directAt = table("straight from the simulator", DIRECT_STAGES, directRuns);
   const span = (at: Map<string, number>, from: string, to: string) => (at.get(to) ?? NaN) - (at.get(from) ?? NaN);

@@ -292,7 +292,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     script: new FaultScript(),
     nextId: 1,
   };
-  const server = http.createServer(handler(state));
+  // Like the proxies in front of real gateways (nginx keeps 75 s), an idle connection stays open
+  // for a while, so a client can reuse it for the next generation.
+  const server = http.createServer({ keepAliveTimeout: 65_000 }, handler(state));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, host, () => {
