@@ -1,14 +1,18 @@
 import { z } from "zod";
-import { db } from "@/lib/db/client";
-import type { Prisma } from "@/lib/db/generated/client";
+import { db, sqlRows } from "@/lib/db/client";
+import { Prisma } from "@/lib/db/generated/client";
 import { ApiError } from "@/lib/errors";
 import { GENERATION_STATUSES } from "@/lib/generations/events";
 import { MODELS, QUALITIES } from "@/lib/generations/request-schema";
 
 /** Owner-scoped reads of generations: every function takes the owner and never looks past it. */
 
-export async function findOwnedGeneration(ownerId: string, id: string) {
-  return db().generation.findFirst({ where: { id, ownerId }, select: { id: true, status: true } });
+/** Straight on the pool (no Prisma): it runs as a live view opens, beside a generation's start. */
+export async function findOwnedGeneration(ownerId: string, id: string): Promise<{ id: string; status: string } | null> {
+  const rows = await sqlRows<{ id: string; status: string }>(
+    Prisma.sql`SELECT id::text, status FROM generations WHERE id = ${id}::uuid AND owner_id = ${ownerId}::uuid`,
+  );
+  return rows[0] ?? null;
 }
 
 /** The owner's newest generation still queued or running, to reattach to when they come back. */
@@ -168,6 +172,12 @@ export async function listGenerations(ownerId: string, params: URLSearchParams) 
   };
 }
 
-export async function ownedImage(ownerId: string, id: string) {
-  return db().image.findFirst({ where: { id, ownerId }, select: { id: true, sha256: true, thumbSha256: true, format: true, bytes: true } });
+export type OwnedImage = { id: string; sha256: string; thumbSha256: string | null; format: string; bytes: number };
+
+/** Straight on the pool (no Prisma): every partial preview is fetched through it as it arrives. */
+export async function ownedImage(ownerId: string, id: string): Promise<OwnedImage | null> {
+  const rows = await sqlRows<OwnedImage>(Prisma.sql`
+    SELECT id::text, sha256, thumb_sha256 AS "thumbSha256", format, bytes FROM images
+    WHERE id = ${id}::uuid AND owner_id = ${ownerId}::uuid`);
+  return rows[0] ?? null;
 }

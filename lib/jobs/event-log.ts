@@ -71,13 +71,10 @@ export function parseNotice(payload: string): EventNotice | null {
   return { generationId: generationId!, seq: id, event };
 }
 
-/** Events after `afterSeq`, in order; the caller has already checked ownership. */
+/** Events after `afterSeq`, in order; the caller has already checked ownership. Straight on the pool: a live view reads it on every gap. */
 export async function eventsAfter(generationId: string, afterSeq: number, limit = 500): Promise<GenerationEvent[]> {
-  const rows = await db().generationEvent.findMany({
-    where: { generationId, seq: { gt: afterSeq } },
-    orderBy: { seq: "asc" },
-    take: limit,
-    select: { seq: true, type: true, data: true },
-  });
+  const rows = await sqlRows<{ seq: number; type: string; data: unknown }>(Prisma.sql`
+    SELECT seq, type, data FROM generation_events
+    WHERE generation_id = ${generationId}::uuid AND seq > ${afterSeq} ORDER BY seq LIMIT ${limit}`);
   return rows.map((row) => ({ id: row.seq, type: row.type, data: row.data }) as GenerationEvent);
 }
