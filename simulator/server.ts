@@ -32,6 +32,8 @@ export type RequestLogEntry = {
   id: number;
   /** ISO time the request arrived. */
   time: string;
+  /** Which TCP connection carried it (numbered as they open): equal numbers mean a reused connection. */
+  connection: number;
   method: string;
   path: string;
   /** The Authorization header with the key masked. */
@@ -65,6 +67,7 @@ type State = {
   requests: RequestLogEntry[];
   script: FaultScript;
   nextId: number;
+  nextConnection: number;
 };
 
 export const DEFAULT_API_KEY = "sk-sim-local";
@@ -110,11 +113,22 @@ function maskAuthorization(header: string | undefined): string | null {
   return `${scheme} ${hint} (${token.length} chars)`;
 }
 
+const connectionNumbers = new WeakMap<object, number>();
+function connectionNumber(state: State, socket: object): number {
+  let number = connectionNumbers.get(socket);
+  if (number === undefined) {
+    number = state.nextConnection++;
+    connectionNumbers.set(socket, number);
+  }
+  return number;
+}
+
 function startLogEntry(state: State, ex: Exchange, path: string): RequestLogEntry {
   const { req, res } = ex;
   const entry: RequestLogEntry = {
     id: state.nextId++,
     time: new Date().toISOString(),
+    connection: connectionNumber(state, req.socket),
     method: req.method ?? "GET",
     path,
     authorization: maskAuthorization(req.headers.authorization),
@@ -291,6 +305,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     requests: [],
     script: new FaultScript(),
     nextId: 1,
+    nextConnection: 1,
   };
   // Like the proxies in front of real gateways (nginx keeps 75 s), an idle connection stays open
   // for a while, so a client can reuse it for the next generation.

@@ -45,6 +45,27 @@ describe("streamImage", () => {
     expect(sent.body).toMatchObject({ user: "user-1", stream: true });
   });
 
+  it("reuses a connection for the next request once a stream is complete, never a cut one", async () => {
+    const byPrompt = (prompt: string) => sim.requests.find((r) => r.body?.prompt === prompt)!;
+    await collect("reuse one");
+    await new Promise((r) => setTimeout(r, 50)); // the drain after `completed` hands the socket back
+    const opened = Math.max(...sim.requests.map((r) => r.connection));
+    await collect("reuse two");
+    expect(byPrompt("reuse two").connection).toBeLessThanOrEqual(opened);
+    const cut = await failure("reuse cut [[sim:reset-mid-stream]]");
+    expect(cut.code).toBe("connection_reset");
+    await collect("reuse three");
+    expect(byPrompt("reuse three").connection).not.toBe(byPrompt("reuse cut [[sim:reset-mid-stream]]").connection);
+  });
+
+  it("keeps an idle connection past Node's 4 s default, for a person's next prompt", async () => {
+    await collect("idle one");
+    await new Promise((r) => setTimeout(r, 4_500));
+    const opened = Math.max(...sim.requests.map((r) => r.connection));
+    await collect("idle two");
+    expect(sim.requests.find((r) => r.body?.prompt === "idle two")!.connection).toBeLessThanOrEqual(opened);
+  }, 10_000);
+
   it("ends on the whole-request deadline even while keep-alives flow", async () => {
     const error = await failure("deadline [[sim:slow:4000,keepalive]]", { deadlineMs: 1000, idleMs: 800 });
     expect(error.kind).toBe("timeout");
