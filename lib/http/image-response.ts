@@ -1,9 +1,9 @@
-import { readBlobStream } from "@/lib/storage/blobs";
+import { readBlobBody } from "@/lib/storage/blobs";
 import { mimeOf } from "@/lib/images/inspect";
 
 /** An image id's bytes never change, so browsers and proxies may keep them forever. */
 export function imageResponse(sha256: string, format: string, bytes?: number): Response {
-  return new Response(readBlobStream(sha256), {
+  return new Response(readBlobBody(sha256, bytes), {
     headers: {
       "Content-Type": mimeOf(format),
       "Cache-Control": "private, max-age=31536000, immutable",

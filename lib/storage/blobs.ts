@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import { createReadStream, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { mkdir, readFile, writeFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -54,8 +54,12 @@ export async function readBlob(sha256: string): Promise<Buffer> {
   return readFile(blobPath(sha256));
 }
 
-/** A web stream of the blob, for route handlers. */
-export function readBlobStream(sha256: string): ReadableStream<Uint8Array> {
+/** Up to this size a blob is sent from one read: a partial preview is on its way to the browser. */
+const READ_WHOLE_BYTES = 1024 * 1024;
+
+/** The blob as a response body: small ones read at once, large ones streamed. */
+export function readBlobBody(sha256: string, bytes?: number): BodyInit {
+  if (bytes !== undefined && bytes <= READ_WHOLE_BYTES) return new Uint8Array(readFileSync(blobPath(sha256)));
   return Readable.toWeb(createReadStream(blobPath(sha256))) as ReadableStream<Uint8Array>;
 }
 
