@@ -1,4 +1,4 @@
-import { EventSourceParserStream, type EventSourceMessage } from "eventsource-parser/stream";
+import { createParser, type EventSourceMessage } from "eventsource-parser";
 import OpenAI, { APIError } from "openai";
 import { Agent, fetch as undiciFetch } from "undici";
 import { z } from "zod";
@@ -85,7 +85,7 @@ export async function* streamImage(gateway: Gateway, call: ImageCall, limits: St
     fetch: watchdog.fetch,
   });
   let completed = false;
-  let messages: ReadableStreamDefaultReader<EventSourceMessage> | undefined;
+  let body: ReadableStreamDefaultReader<Uint8Array> | undefined;
   try {
     // The SDK sends the request and turns error answers into APIErrors; the stream itself is read
     // with eventsource-parser, which stays linear in the size of an event. The SDK's own reader
@@ -94,22 +94,31 @@ export async function* streamImage(gateway: Gateway, call: ImageCall, limits: St
       .generate({ ...call, size: call.size as "auto", stream: true } as OpenAI.Images.ImageGenerateParamsStreaming, { signal: watchdog.signal })
       .asResponse();
     if (!response.body) throw new GatewayError("bad_response", "truncated_stream", "The gateway answered without a body.");
-    messages = response.body.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream()).getReader();
-    for (;;) {
-      const { done, value } = await messages.read();
+    // Read by hand, no stream stages in between: every chunk of bytes (keep-alive comments too)
+    // proves the gateway alive, then goes to the parser, which hands over whole messages.
+    body = response.body.getReader();
+    const decoder = new TextDecoder();
+    const arrived: EventSourceMessage[] = [];
+    const parser = createParser({ onEvent: (message) => void arrived.push(message) });
+    while (!completed) {
+      const { done, value } = await body.read();
       if (done) break;
-      mark("gw:event");
-      const event = parseMessage(value, response.headers);
-      if (!event) continue;
-      if (event.type === "completed") completed = true;
-      yield event;
-      if (completed) break;
+      watchdog.touch();
+      parser.feed(decoder.decode(value, { stream: true }));
+      for (const message of arrived.splice(0)) {
+        mark("gw:event");
+        const event = parseMessage(message, response.headers);
+        if (!event) continue;
+        if (event.type === "completed") completed = true;
+        yield event;
+        if (completed) break;
+      }
     }
   } catch (error) {
     throw watchdog.reason() ?? toGatewayError(error, watchdog.errorBody);
   } finally {
     watchdog.stop();
-    if (messages) void (completed ? drain(messages) : messages.cancel().catch(() => undefined));
+    if (body) void (completed ? drain(body) : body.cancel().catch(() => undefined));
   }
   // A stream that stops short (or is stopped) says why instead of ending quietly.
   if (!completed) throw watchdog.reason() ?? new GatewayError("bad_response", "truncated_stream", "The gateway's stream ended before the image was complete.");
@@ -120,10 +129,10 @@ export async function* streamImage(gateway: Gateway, call: ImageCall, limits: St
  * the next request instead of being torn down; a gateway that keeps talking is cut after a moment.
  */
 const DRAIN_MS = 2_000;
-async function drain(messages: ReadableStreamDefaultReader<EventSourceMessage>): Promise<void> {
-  const cut = setTimeout(() => void messages.cancel().catch(() => undefined), DRAIN_MS);
+async function drain(body: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+  const cut = setTimeout(() => void body.cancel().catch(() => undefined), DRAIN_MS);
   try {
-    while (!(await messages.read()).done);
+    while (!(await body.read()).done);
   } catch {
     // cut off, or the gateway closed badly: either way the request is over
   } finally {
@@ -207,7 +216,7 @@ class Watchdog {
   /** The raw body of an error answer: sub2api's shape is not OpenAI's, and the SDK drops it. */
   errorBody: unknown;
 
-  /** Wraps fetch so that every chunk of the body, keep-alive comments included, counts as life. */
+  /** Fetch for the SDK: connections from the pool, an answer noted, an error body kept. */
   readonly fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     mark("gw:fetch");
     const response = (await undiciFetch(input as string | URL, { ...(init as object), dispatcher: gatewayConnections })) as unknown as Response;
@@ -218,17 +227,7 @@ class Watchdog {
       this.errorBody = parseJson(text);
       return new Response(text, { status: response.status, statusText: response.statusText, headers: response.headers });
     }
-    if (!response.body) return response;
-    const touch = () => this.touch();
-    const body = response.body.pipeThrough(
-      new TransformStream<Uint8Array, Uint8Array>({
-        transform(chunk, out) {
-          touch();
-          out.enqueue(chunk);
-        },
-      }),
-    );
-    return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+    return response;
   };
 
   private abort(reason: GatewayError): void {
