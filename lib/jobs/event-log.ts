@@ -71,7 +71,10 @@ export function parseNotice(payload: string): EventNotice | null {
   return { generationId: generationId!, seq: id, event };
 }
 
-/** Events after `afterSeq`, in order; the caller has already checked ownership. Straight on the pool: a live view reads it on every gap. */
+/**
+ * Events after `afterSeq`, in order; the caller has already checked ownership. Straight on the
+ * pool: a live view reads it on every gap.
+ */
 export async function eventsAfter(generationId: string, afterSeq: number, limit = 500): Promise<GenerationEvent[]> {
   const rows = await sqlRows<{ seq: number; type: string; data: unknown }>(Prisma.sql`
     SELECT seq, type, data FROM generation_events

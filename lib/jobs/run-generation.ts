@@ -21,15 +21,16 @@ export const SHUTDOWN = "shutdown";
 export async function runGeneration(gen: ClaimedJob, env: Env, slots: Semaphore, signal: AbortSignal): Promise<FinalStatus | "requeued"> {
   const generationId = gen.id;
   // A first run starts from nothing; a re-run keeps the images and counts the attempts it already has.
+  const resuming = gen.runCount > 1;
   const [done, priorAttempts] =
-    gen.runCount > 1
+    resuming
       ? await Promise.all([
           db().image.findMany({ where: { generationId, kind: "final" }, select: { imageIndex: true } }),
           db().attempt.groupBy({ by: ["imageIndex"], where: { generationId }, _count: true }),
         ])
       : [[], []];
   const doneIndexes = new Set(done.map((d) => d.imageIndex));
-  if (gen.runCount > 1) {
+  if (resuming) {
     await appendEvent(generationId, "status", { status: "running", message: `Resuming after an interruption (run ${gen.runCount}); ${doneIndexes.size} of ${gen.n} images were already made` });
   }
 

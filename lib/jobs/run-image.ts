@@ -30,6 +30,9 @@ export type ImageOutcome =
   | { ok: true; imageId: string; bytes: Buffer }
   | { ok: false; error: GatewayError };
 
+/** The longest an attempt's bookkeeping waits for the gateway to answer before it is written anyway. */
+const BOOK_AFTER_MS = 50;
+
 type Ctx = { job: ImageJob; env: Env; signal: AbortSignal; attempts: number };
 
 export async function runImage(job: ImageJob, env: Env, signal: AbortSignal): Promise<ImageOutcome> {
@@ -170,8 +173,6 @@ async function status(ctx: Ctx, message: string, attempt?: number): Promise<void
 }
 
 class OwnFailure extends Error {}
-
-const BOOK_AFTER_MS = 50;
 
 /** Marks failures of the studio's own storage; a GatewayError (corrupt image data) stays one. */
 function ours<T>(work: Promise<T>): Promise<T> {
