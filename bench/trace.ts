@@ -18,11 +18,10 @@ const GAP_MS = Number(process.env.BENCH_GAP_MS ?? 700);
 
 const STUDIO_STAGES: [string, string][] = [
   ["post:handler", "Next.js hands the POST to its handler"],
-  ["post:enqueued", "request checked, row and first event written"],
-  ["worker:notified", "the worker hears the NOTIFY"],
-  ["worker:claimed", "the worker has claimed the job"],
+  ["worker:start", "the server's worker starts the job (the row still being written)"],
   ["gw:fetch", "the gateway request leaves the worker"],
   ["sim:request", "the gateway (simulator) has the request"],
+  ["post:enqueued", "the row and its first event are committed"],
   ["sim:partial-send", "the gateway sends the first partial"],
   ["gw:event", "the worker has parsed it"],
   ["image:partial-stored", "its bytes are on disk"],

@@ -7,7 +7,8 @@ import { openDatabase } from "./database";
 /**
  * `npm run dev` / `npm start`: everything a newcomer needs, in one command. Starts the embedded
  * PostgreSQL when DATABASE_URL is unset, applies migrations, starts the local gateway simulator
- * when no gateway key is set, then the job worker and Next.js. Ctrl+C stops them all cleanly.
+ * when no gateway key is set, then Next.js, whose server process runs the job worker
+ * (instrumentation.ts). Ctrl+C stops them all cleanly.
  */
 const mode = process.argv[2] === "start" ? "start" : "dev";
 const root = path.resolve(import.meta.dirname, "..");
@@ -17,17 +18,14 @@ const log = (line: string) => console.log(`[studio] ${line}`);
 const children: { name: string; child: ChildProcess }[] = [];
 let shuttingDown = false;
 
-function run(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, restart = false): ChildProcess {
+/** A part the studio cannot run without: if it exits, everything stops. */
+function run(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
   const child = spawn(command, args, { cwd: root, env, stdio: "inherit" });
   children.push({ name, child });
   child.on("exit", (code, signal) => {
     if (shuttingDown) return;
     log(`${name} exited (${signal ?? code})`);
-    if (restart) {
-      log(`restarting ${name}`);
-      children.splice(children.findIndex((c) => c.child === child), 1);
-      setTimeout(() => run(name, command, args, env, restart), 1000);
-    } else void shutdown(1);
+    void shutdown(1);
   });
   return child;
 }
@@ -83,8 +81,11 @@ async function main(): Promise<void> {
     log(`no gateway key: using the LOCAL GATEWAY SIMULATOR at ${env.SIMULATOR_URL}`);
   }
 
-  // `node --import tsx` (not the tsx wrapper) so SIGTERM reaches the worker for a graceful stop.
-  run("worker", process.execPath, ["--import", "tsx", "scripts/worker.ts"], env, true);
+  // The worker inside the Next.js server stops gracefully on SIGTERM/SIGINT (finishing or handing
+  // back its jobs within SHUTDOWN_GRACE_MS), so Next.js must leave those signals to it, and
+  // `next dev`'s parent process must wait for its server instead of killing it after 100 ms.
+  env.NEXT_MANUAL_SIG_HANDLE = "true";
+  env.NEXT_EXIT_TIMEOUT_MS = "600000";
   const port = process.env.PORT ?? "3000";
   run("next", bin("next"), [mode, "--port", port], env);
   await waitFor(`http://127.0.0.1:${port}/api/health`, "Next.js", 180_000);

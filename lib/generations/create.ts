@@ -1,6 +1,7 @@
 import { env } from "@/lib/env";
 import { ApiError } from "@/lib/errors";
 import { checkGenerationRequest } from "@/lib/generations/request-schema";
+import { localRunner } from "@/lib/jobs/local-runner";
 import { enqueueGeneration } from "@/lib/jobs/queue";
 
 /**
@@ -11,5 +12,5 @@ export async function createGeneration(ownerId: string, input: unknown): Promise
   const settings = env();
   const check = checkGenerationRequest(input, { allowTransparent: settings.ALLOW_TRANSPARENT_BACKGROUND });
   if (!check.ok) throw new ApiError(422, check.code, check.message, check.field);
-  return enqueueGeneration(ownerId, check.request, settings.gateway);
+  return enqueueGeneration(ownerId, check.request, settings.gateway, localRunner());
 }

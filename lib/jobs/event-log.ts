@@ -1,6 +1,7 @@
 import { db, sqlRows } from "@/lib/db/client";
 import { Prisma, type PrismaClient } from "@/lib/db/generated/client";
 import type { GenerationEvent, GenerationEventMap, GenerationEventType } from "@/lib/generations/events";
+import { announceLocally } from "@/lib/jobs/listener";
 
 /**
  * A generation's events are rows, numbered per generation. The number comes from bumping
@@ -53,12 +54,14 @@ export async function appendEvent<K extends GenerationEventType>(
       RETURNING generation_id, seq, type, data::text AS body
     )
     SELECT seq, ${noticeOfInserted} FROM inserted ${prelude ? Prisma.sql`, prelude` : Prisma.empty}`;
-  // Outside a transaction the statement goes straight to the pool: this is the path of every
-  // partial and image on its way to the browser.
-  const rows = tx ? await tx.$queryRaw<{ seq: number }[]>(statement) : await sqlRows<{ seq: number }>(statement);
-  const seq = rows[0]?.seq;
-  if (seq === undefined) throw new Error(`No generation ${generationId} to append an event to`);
-  return seq;
+  // Outside a transaction the statement goes straight to the pool, and is committed when it
+  // returns: this is the path of every partial and image on its way to the browser, so a live view
+  // in this process hears of it at once.
+  const rows = tx ? await tx.$queryRaw<{ seq: number; notified: string }[]>(statement) : await sqlRows<{ seq: number; notified: string }>(statement);
+  const row = rows[0];
+  if (!row) throw new Error(`No generation ${generationId} to append an event to`);
+  if (!tx) announceLocally(EVENTS_CHANNEL, row.notified);
+  return row.seq;
 }
 
 /** Reads a NOTIFY payload: `<generationId>:<seq>:<type>[:<json>]`. */

@@ -64,6 +64,15 @@ export async function listen(channel: string, onPayload: (payload: string) => vo
   return () => h.emitter.off(channel, onPayload);
 }
 
+/**
+ * Delivers a notification to this process's subscribers now, ahead of PostgreSQL's copy: the
+ * writer's own commit answer arrives before the listening connection is woken. Subscribers see the
+ * same payload twice and must ignore what they already have.
+ */
+export function announceLocally(channel: string, payload: string): void {
+  hub().emitter.emit(channel, payload);
+}
+
 export async function closeListener(): Promise<void> {
   const h = hub();
   h.closed = true;

@@ -6,6 +6,7 @@ import type { StatusEvent } from "@/lib/generations/events";
 import type { GenerationRequest } from "@/lib/generations/request-schema";
 import { isExperimentalSize } from "@/lib/images/size-rules";
 import { appendEvent, inTransaction, noticeOfInserted } from "@/lib/jobs/event-log";
+import type { LocalRunner, Slot } from "@/lib/jobs/local-runner";
 
 /**
  * The durable queue is the generations table itself: `queued` rows wait, a worker claims one with
@@ -15,29 +16,80 @@ import { appendEvent, inTransaction, noticeOfInserted } from "@/lib/jobs/event-l
 export const QUEUE_CHANNEL = "generation_queue";
 export const CANCEL_CHANNEL = "generation_cancel";
 
-export async function enqueueGeneration(ownerId: string, request: GenerationRequest, gateway: Gateway): Promise<{ id: string }> {
-  const id = randomUUID();
-  // One statement, one round trip: the row is born with its first event (so its sequence starts
-  // at 1), which tells it how many wait ahead, counted on a snapshot taken before the row exists;
-  // both NOTIFYs (followers, workers) go out when it commits.
-  await sqlRows(Prisma.sql`
-    WITH ahead AS (
-      SELECT count(*)::int AS n FROM generations WHERE status = 'queued'
-    ), created AS (
+/**
+ * Creates a generation. With a local runner that has a free slot, and nothing waiting before it,
+ * the row is born `running` under that runner's lease and the job starts while the row is still
+ * being written (it writes nothing itself until `stored` settles): the gateway request leaves
+ * without waiting for a commit, a NOTIFY and a claim. Otherwise the row is queued for any worker.
+ */
+export async function enqueueGeneration(ownerId: string, request: GenerationRequest, gateway: Gateway, runner?: LocalRunner): Promise<{ id: string }> {
+  const job = jobFor(randomUUID(), ownerId, request);
+  const slot = runner?.reserve(job.large) ?? null;
+  let stored: Promise<void>;
+  try {
+    stored = sqlRows(enqueueStatement(job, request, gateway, slot)).then(() => undefined);
+  } catch (error) {
+    slot?.release();
+    throw error;
+  }
+  slot?.run({ ...job, stored });
+  await stored;
+  return { id: job.id };
+}
+
+/** The job as a worker would claim it, on its first run. */
+function jobFor(id: string, ownerId: string, request: GenerationRequest): ClaimedJob {
+  return {
+    id,
+    ownerId,
+    prompt: request.prompt,
+    model: request.model,
+    size: request.size,
+    quality: request.quality,
+    outputFormat: request.output_format,
+    outputCompression: request.output_compression ?? null,
+    background: request.background,
+    moderation: request.moderation,
+    n: request.n,
+    partialImages: request.partial_images,
+    fallback: request.fallback,
+    large: isExperimentalSize(request.size),
+    runCount: 1,
+    cancelRequested: false,
+    waiting: 0,
+  };
+}
+
+/**
+ * One statement, one round trip: the row is born with its first event (so its sequence starts at
+ * 1). A queued one is told how many wait ahead, counted on a snapshot taken before the row exists,
+ * and wakes the workers; both NOTIFYs go out when it commits.
+ */
+function enqueueStatement(job: ClaimedJob, request: GenerationRequest, gateway: Gateway, slot: Slot | null): Prisma.Sql {
+  const queued = slot === null;
+  const state = slot
+    ? Prisma.sql`'running', ${slot.workerId}, now() + make_interval(secs => ${slot.leaseMs / 1000}), 1, now()`
+    : Prisma.sql`'queued', NULL, NULL, 0, NULL`;
+  const firstEvent = queued
+    ? queuedStatus(Prisma.sql`ahead.position`)
+    : Prisma.sql`jsonb_build_object('status', 'running', 'message', 'Sending the request to the gateway')`;
+  return Prisma.sql`
+    WITH ${queued ? Prisma.sql`ahead AS (SELECT count(*)::int + 1 AS position FROM generations WHERE status = 'queued'),` : Prisma.empty}
+    created AS (
       INSERT INTO generations (id, owner_id, prompt, model, size, quality, output_format, output_compression, background,
-        moderation, n, partial_images, fallback, large, request, gateway_label, gateway_is_simulator, event_seq)
-      VALUES (${id}::uuid, ${ownerId}::uuid, ${request.prompt}, ${request.model}, ${request.size}, ${request.quality},
-        ${request.output_format}, ${request.output_compression ?? null}::int, ${request.background}, ${request.moderation},
-        ${request.n}, ${request.partial_images}, ${request.fallback}, ${isExperimentalSize(request.size)},
-        ${JSON.stringify(request)}::jsonb, ${gateway.label}, ${gateway.isSimulator}, 1)
+        moderation, n, partial_images, fallback, large, request, gateway_label, gateway_is_simulator, event_seq,
+        status, lease_owner, lease_until, run_count, started_at)
+      VALUES (${job.id}::uuid, ${job.ownerId}::uuid, ${job.prompt}, ${job.model}, ${job.size}, ${job.quality},
+        ${job.outputFormat}, ${job.outputCompression}::int, ${job.background}, ${job.moderation},
+        ${job.n}, ${job.partialImages}, ${job.fallback}, ${job.large},
+        ${JSON.stringify(request)}::jsonb, ${gateway.label}, ${gateway.isSimulator}, 1, ${state})
       RETURNING id, owner_id
     ), inserted AS (
       INSERT INTO generation_events (owner_id, generation_id, seq, type, data)
-      SELECT created.owner_id, created.id, 1, 'status', ${queuedStatus(Prisma.sql`ahead.n + 1`)} FROM created, ahead
+      SELECT created.owner_id, created.id, 1, 'status', ${firstEvent} FROM created${queued ? Prisma.sql`, ahead` : Prisma.empty}
       RETURNING generation_id, seq, type, data::text AS body
     )
-    SELECT ${noticeOfInserted}, pg_notify(${QUEUE_CHANNEL}, inserted.generation_id::text) FROM inserted`);
-  return { id };
+    SELECT ${noticeOfInserted}${queued ? Prisma.sql`, pg_notify(${QUEUE_CHANNEL}, inserted.generation_id::text)` : Prisma.empty} FROM inserted`;
 }
 
 /**
@@ -82,6 +134,8 @@ export type ClaimedJob = {
   cancelRequested: boolean;
   /** How many were still waiting behind it when it was claimed. */
   waiting: number;
+  /** Handed over while its row is being written: settles once it is committed (rejects if not). */
+  stored?: Promise<void>;
 };
 
 /** Claims the oldest queued generation this worker may run now, or null. */

@@ -24,6 +24,8 @@ export type ImageJob = {
   asked: { size: string; quality: string; fallback: boolean };
   /** Attempts already made for this image by an earlier run (after a restart). */
   priorAttempts: number;
+  /** When the generation's row is still being written: nothing is recorded before it settles. */
+  stored?: Promise<void>;
 };
 
 export type ImageOutcome =
@@ -72,14 +74,18 @@ async function runAttempt(ctx: Ctx, step: LadderStep): Promise<ImageOutcome> {
   let firstPartialMs: number | null = null;
   const what = job.imageCount > 1 ? `image ${job.imageIndex + 1} of ${job.imageCount}` : "the image";
   // The bookkeeping (the attempt row, the "Generating" status) waits until the gateway answers,
-  // or BOOK_AFTER_MS at most, so none of its work competes with sending the request. It is
-  // awaited before anything refers to the attempt row.
+  // or BOOK_AFTER_MS at most, so none of its work competes with sending the request, and until the
+  // generation's row is in. Every other write of the attempt awaits it first.
   let booking: Promise<OwnFailure | null> | undefined;
   const book = () =>
-    (booking ??= Promise.all([
-      openAttempt({ id: attemptId, ownerId: job.ownerId, generationId: job.generationId, imageIndex: job.imageIndex, number, step: step.step, size: step.size, quality: step.quality, startedAt: new Date(started) }),
-      status(ctx, number > 1 ? `Generating ${what} (attempt ${number})` : `Generating ${what}`, number),
-    ]).then(
+    (booking ??= Promise.resolve(job.stored)
+      .then(() =>
+        Promise.all([
+          openAttempt({ id: attemptId, ownerId: job.ownerId, generationId: job.generationId, imageIndex: job.imageIndex, number, step: step.step, size: step.size, quality: step.quality, startedAt: new Date(started) }),
+          status(ctx, number > 1 ? `Generating ${what} (attempt ${number})` : `Generating ${what}`, number),
+        ]),
+      )
+      .then(
       () => null,
       (error: unknown) => new OwnFailure("bookkeeping failed", { cause: error }),
     ));

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { env, type Env } from "@/lib/env";
 import { listen } from "@/lib/jobs/listener";
+import { localRunner, setLocalRunner, type LocalRunner, type Slot } from "@/lib/jobs/local-runner";
 import { announceQueuePositions, CANCEL_CHANNEL, QUEUE_CHANNEL, claimNext, handBack, recoverExpired, renewLeases, type ClaimedJob } from "@/lib/jobs/queue";
 import { runGeneration, SHUTDOWN } from "@/lib/jobs/run-generation";
 import { Semaphore } from "@/lib/jobs/semaphore";
@@ -9,10 +10,11 @@ import { mark } from "@/lib/trace";
 
 /**
  * Takes generations from the queue and runs them. Woken by NOTIFY when a job is queued, and by a
- * slow poll in case a notification was missed. On stop(): takes nothing new, lets running jobs
- * finish within the grace period, then hands the rest back to the queue.
+ * slow poll in case a notification was missed. It is also this process's local runner: a slot it
+ * reserves is one fewer it claims. On stop(): takes nothing new, lets running jobs finish within
+ * the grace period, then hands the rest back to the queue.
  */
-export type Worker = { id: string; stop: (graceMs?: number) => Promise<void>; running: () => string[] };
+export type Worker = LocalRunner & { id: string; stop: (graceMs?: number) => Promise<void>; running: () => string[] };
 
 const POLL_MS = 1_000;
 
@@ -28,6 +30,14 @@ export async function startWorker(options: { log?: (line: string) => void; setti
   let stopping = false;
   let pumping: Promise<void> | null = null;
   let again = false;
+  // Slots promised to generations this process is creating, not yet started.
+  const reserved = { all: 0, large: 0 };
+  // The queue is known empty when a claim that could take anything found nothing and no NOTIFY
+  // came meanwhile; only then may a new generation skip it.
+  let queueNotices = 0;
+  let queueEmpty = false;
+  const largeRunning = () => [...jobs.values()].filter((j) => j.large).length + reserved.large;
+  const hasRoom = () => jobs.size + reserved.all < maxJobs;
 
   const pump = (): Promise<void> => {
     if (pumping) {
@@ -38,14 +48,15 @@ export async function startWorker(options: { log?: (line: string) => void; setti
       do {
         again = false;
         let othersWait = false;
-        while (!stopping && jobs.size < maxJobs) {
-          const largeJobs = [...jobs.values()].filter((j) => j.large).length;
-          const claimed = await claimNext(id, settings.JOB_LEASE_MS, largeJobs < maxLarge).catch((error: unknown) => {
+        while (!stopping && hasRoom()) {
+          const allowLarge = largeRunning() < maxLarge;
+          const noticesBefore = queueNotices;
+          const claimed = await claimNext(id, settings.JOB_LEASE_MS, allowLarge).catch((error: unknown) => {
             log(`claim failed: ${(error as Error).message}`);
-            return null;
+            return undefined;
           });
+          queueEmpty = claimed === null && allowLarge && queueNotices === noticesBefore;
           if (!claimed) break;
-          mark("worker:claimed");
           othersWait ||= claimed.waiting > 0;
           start(claimed);
         }
@@ -60,7 +71,10 @@ export async function startWorker(options: { log?: (line: string) => void; setti
 
   const start = (job: ClaimedJob) => {
     const { id: generationId, large } = job;
+    mark("worker:start");
     const controller = new AbortController();
+    // A job whose row could not be written stops at once; it has written nothing.
+    job.stored?.catch(() => controller.abort("not stored"));
     const done = runGeneration(job, settings, slots, controller.signal)
       .then(async (outcome) => {
         if (outcome === "requeued") await handBack(generationId, id);
@@ -85,7 +99,33 @@ export async function startWorker(options: { log?: (line: string) => void; setti
     }
   };
 
+  const reserve = (large: boolean): Slot | null => {
+    if (stopping || !queueEmpty || !hasRoom() || (large && largeRunning() >= maxLarge)) return null;
+    reserved.all += 1;
+    if (large) reserved.large += 1;
+    let open = true;
+    const release = () => {
+      if (!open) return false;
+      open = false;
+      reserved.all -= 1;
+      if (large) reserved.large -= 1;
+      return true;
+    };
+    return {
+      workerId: id,
+      leaseMs: settings.JOB_LEASE_MS,
+      run: (job) => {
+        if (release()) start(job);
+      },
+      release: () => {
+        if (release()) void pump();
+      },
+    };
+  };
+
   const unlistenQueue = await listen(QUEUE_CHANNEL, () => {
+    queueNotices += 1;
+    queueEmpty = false;
     mark("worker:notified");
     void pump();
   });
@@ -96,21 +136,25 @@ export async function startWorker(options: { log?: (line: string) => void; setti
   await pump();
   log(`started ${id}`);
 
-  return {
+  const worker: Worker = {
     id,
+    reserve,
     running: () => [...jobs.keys()],
     async stop(graceMs = settings.SHUTDOWN_GRACE_MS) {
       stopping = true;
+      if (localRunner() === worker) setLocalRunner(undefined);
       clearInterval(poll);
       unlistenQueue();
-      const all = Promise.allSettled([...jobs.values()].map((j) => j.done));
+      const allDone = () => Promise.allSettled([...jobs.values()].map((j) => j.done));
       const graceOver = new Promise((resolve) => setTimeout(resolve, graceMs).unref());
-      await Promise.race([all, graceOver]);
+      await Promise.race([allDone(), graceOver]);
       for (const job of jobs.values()) job.controller.abort(SHUTDOWN);
-      await all;
+      await allDone();
       clearInterval(beat);
       unlistenCancel();
       log(`stopped ${id}`);
     },
   };
+  setLocalRunner(worker);
+  return worker;
 }

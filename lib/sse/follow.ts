@@ -15,6 +15,7 @@ export const HEARTBEAT_MS = 15_000;
 export function followGeneration(generationId: string, afterSeq: number, clientGone: AbortSignal): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   const arrived = new Map<number, GenerationEvent>();
+  let sent = afterSeq;
   let wake: (() => void) | null = null;
   let nudged = false;
   let unlisten: (() => void) | undefined;
@@ -23,7 +24,8 @@ export function followGeneration(generationId: string, afterSeq: number, clientG
   const onNotice = (payload: string) => {
     if (payload !== "*") {
       const notice = parseNotice(payload);
-      if (!notice || notice.generationId !== generationId) return;
+      // Not ours, or already sent (a notice can come twice: announced locally, then by PostgreSQL).
+      if (!notice || notice.generationId !== generationId || notice.seq <= sent) return;
       if (notice.event) arrived.set(notice.seq, notice.event);
     }
     nudged = true;
@@ -32,7 +34,6 @@ export function followGeneration(generationId: string, afterSeq: number, clientG
 
   return new ReadableStream<Uint8Array>({
     async start(controller) {
-      let sent = afterSeq;
       let closed = false;
       const close = () => {
         if (closed) return;
