@@ -9,6 +9,9 @@ import { median, readEvents, startStudio } from "./harness";
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const LATENCY = 600; // simulator: first partial at 600 ms, final 750 ms after the last partial
 const SIZES = ["1024x1024", "3840x2160"];
+/** The issue's targets for what the studio adds (SSE event, medians): first partial, and a 4K final. */
+const TARGET_FIRST_PARTIAL_MS = 30;
+const TARGET_4K_FINAL_MS = 250;
 
 /** `firstPartial`/`final`: the bytes are in hand (painted); `*Event`: the SSE event arrived. */
 type Sample = { firstPartial: number; final: number; firstPartialEvent?: number; finalEvent?: number };
@@ -92,6 +95,9 @@ async function main(): Promise<void> {
       row("studio: bytes fetched", sm);
       added("added to SSE event", em);
       added("added to bytes", sm);
+      const verdict = (value: number, target: number) => `${value.toFixed(0)} ms, target under ${target} ms: ${value < target ? "met" : "not met"}`;
+      console.log(`${" ".repeat(11)} | first partial added: ${verdict(em.firstPartial - dm.firstPartial, TARGET_FIRST_PARTIAL_MS)}`);
+      if (size === "3840x2160") console.log(`${" ".repeat(11)} | 4K final added:      ${verdict(em.final - dm.final, TARGET_4K_FINAL_MS)}`);
     }
   } finally {
     await studio.stop();
