@@ -86,9 +86,9 @@ async function runAttempt(ctx: Ctx, step: LadderStep): Promise<ImageOutcome> {
         ]),
       )
       .then(
-      () => null,
-      (error: unknown) => new OwnFailure("bookkeeping failed", { cause: error }),
-    ));
+        () => null,
+        (error: unknown) => new OwnFailure("bookkeeping failed", { cause: error }),
+      ));
   const bookAnyway = setTimeout(book, BOOK_AFTER_MS);
   const bookedOrThrow = async () => {
     const failure = await book();
