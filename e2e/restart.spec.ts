@@ -60,23 +60,30 @@ async function messages(s: RunningStudio, id: string): Promise<string[]> {
   return out;
 }
 
-test("a server that crashes mid-generation: the next one re-runs it to the end", async () => {
-  test.setTimeout(120_000);
-  studio = await startStudio(ENV, { dataDir, quiet: true });
-  const id = await startLongGeneration(studio, "through a crash");
-  await studio.crashServer();
-  studio = await startStudio(ENV, { dataDir, quiet: true });
-  // Its lease runs out, the new server's worker queues it again and runs it.
-  await expect.poll(async () => (await detail(studio!, id)).status, { timeout: 30_000 }).toBe("done");
-  expect(await messages(studio, id)).toContain("The worker stopped while running this generation; it is queued again");
-});
+const WAYS_DOWN = [
+  {
+    name: "a server that crashes mid-generation: the next one re-runs it to the end",
+    prompt: "through a crash",
+    goDown: (s: RunningStudio) => s.crashServer(),
+    // Its lease runs out; the new server's worker queues it again and runs it.
+    told: "The worker stopped while running this generation; it is queued again",
+  },
+  {
+    name: "a server stopped mid-generation hands it back, and the next one finishes it",
+    prompt: "through a restart",
+    goDown: (s: RunningStudio) => s.stop(),
+    told: "The server is restarting; this generation will continue shortly",
+  },
+];
 
-test("a server stopped mid-generation hands it back, and the next one finishes it", async () => {
-  test.setTimeout(120_000);
-  studio = await startStudio(ENV, { dataDir, quiet: true });
-  const id = await startLongGeneration(studio, "through a restart");
-  await studio.stop();
-  studio = await startStudio(ENV, { dataDir, quiet: true });
-  await expect.poll(async () => (await detail(studio!, id)).status, { timeout: 30_000 }).toBe("done");
-  expect(await messages(studio, id)).toContain("The server is restarting; this generation will continue shortly");
-});
+for (const way of WAYS_DOWN) {
+  test(way.name, async () => {
+    test.setTimeout(120_000);
+    studio = await startStudio(ENV, { dataDir, quiet: true });
+    const id = await startLongGeneration(studio, way.prompt);
+    await way.goDown(studio);
+    studio = await startStudio(ENV, { dataDir, quiet: true });
+    await expect.poll(async () => (await detail(studio!, id)).status, { timeout: 30_000 }).toBe("done");
+    expect(await messages(studio, id)).toContain(way.told);
+  });
+}
