@@ -30,7 +30,7 @@ export async function ensureBuilt(): Promise<void> {
 
 export async function startStudio(env: Record<string, string>, options: { dataDir?: string; quiet?: boolean } = {}): Promise<RunningStudio> {
   await ensureBuilt();
-  const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), "studio-bench-"));
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), "studio-run-"));
   chmodSync(dataDir, 0o755); // as root, PostgreSQL runs as its own user and must reach the folder
   const port = env.PORT ?? "3200";
   const simPort = env.SIM_PORT ?? "4210";

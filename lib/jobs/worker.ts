@@ -126,7 +126,6 @@ export async function startWorker(options: { log?: (line: string) => void; setti
   const unlistenQueue = await listen(QUEUE_CHANNEL, () => {
     queueNotices += 1;
     queueEmpty = false;
-    mark("worker:notified");
     void pump();
   });
   const unlistenCancel = await listen(CANCEL_CHANNEL, (payload) => cancel(payload));
