@@ -31,7 +31,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: "node --import tsx scripts/studio.ts start",
+    command: "node scripts/start.mjs",
     url: `http://127.0.0.1:${PORT}/api/health`,
     timeout: 180_000,
     reuseExistingServer: false,

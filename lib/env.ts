@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import path from "node:path";
 import { z } from "zod";
+import { DEFAULT_HOST, isLoopback } from "@/lib/net/exposure";
 
 /**
  * The server's settings, validated once with zod. Read through `env()`; the first call parses
@@ -18,6 +19,9 @@ const price = (fallback: number) => z.coerce.number().min(0).default(fallback);
 const schema = z.object({
   DATABASE_URL: z.string().url({ error: "DATABASE_URL must be a postgres:// URL" }),
   DATA_DIR: z.string().default("data"),
+  // Where the server listens (the launcher binds HOST's address and passes it on).
+  HOST: z.string().default(DEFAULT_HOST),
+  STUDIO_LISTEN_ADDRESS: z.string().optional(),
   GATEWAY_BASE_URL: z.string().url().optional(),
   GATEWAY_API_KEY: z.string().min(1).optional(),
   // The brief's names. BASE_URL is also set by some tools (Vite sets it to "/"), so it is checked
@@ -53,7 +57,12 @@ export type Gateway = {
   isSimulator: boolean;
 };
 
-export type Env = z.output<typeof schema> & { dataDir: string; gateway: Gateway };
+export type Env = z.output<typeof schema> & {
+  dataDir: string;
+  gateway: Gateway;
+  /** Listening beyond loopback, with no sign-in: every page says so. */
+  exposed: boolean;
+};
 
 let cached: Env | undefined;
 
@@ -66,7 +75,12 @@ export function env(): Env {
     throw new Error(`Invalid environment:\n${lines.join("\n")}`);
   }
   const vars = parsed.data;
-  cached = { ...vars, dataDir: path.resolve(vars.DATA_DIR), gateway: resolveGateway(vars) };
+  cached = {
+    ...vars,
+    dataDir: path.resolve(vars.DATA_DIR),
+    gateway: resolveGateway(vars),
+    exposed: !isLoopback(vars.STUDIO_LISTEN_ADDRESS ?? vars.HOST),
+  };
   return cached;
 }
 

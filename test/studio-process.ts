@@ -1,12 +1,13 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
 /**
- * The built studio started the way `npm start` does (scripts/studio.ts: embedded PostgreSQL in a
- * data folder, the simulator, Next.js with its worker), for benchmarks and for tests that stop and
- * restart the whole server. Without `dataDir` it gets a throwaway folder, removed on stop.
+ * The built studio started the way `npm start` does (scripts/start.mjs, which builds first when
+ * the build is stale: embedded PostgreSQL in a data folder, the simulator, Next.js with its
+ * worker), for benchmarks and for tests that stop and restart the whole server. Without `dataDir`
+ * it gets a throwaway folder, removed on stop.
  */
 export type RunningStudio = {
   baseUrl: string;
@@ -19,22 +20,12 @@ export type RunningStudio = {
 
 const root = path.resolve(import.meta.dirname, "..");
 
-export async function ensureBuilt(): Promise<void> {
-  if (existsSync(path.join(root, ".next", "BUILD_ID"))) return;
-  console.log("building the studio (next build)…");
-  await new Promise<void>((resolve, reject) => {
-    const build = spawn(path.join(root, "node_modules/.bin/next"), ["build"], { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
-    build.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`next build exited ${code}`))));
-  });
-}
-
 export async function startStudio(env: Record<string, string>, options: { dataDir?: string; quiet?: boolean } = {}): Promise<RunningStudio> {
-  await ensureBuilt();
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), "studio-run-"));
   chmodSync(dataDir, 0o755); // as root, PostgreSQL runs as its own user and must reach the folder
   const port = env.PORT ?? "3200";
   const simPort = env.SIM_PORT ?? "4210";
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/studio.ts", "start"], {
+  const child: ChildProcess = spawn(process.execPath, ["scripts/start.mjs"], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: "", GATEWAY_API_KEY: "", API_KEY: "", DATA_DIR: dataDir, PORT: port, SIM_PORT: simPort, ...env },
     stdio: ["ignore", "pipe", options.quiet ? "ignore" : "inherit"],
@@ -57,9 +48,9 @@ export async function startStudio(env: Record<string, string>, options: { dataDi
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
     crashServer: async () => {
-      // The studio's child that Next.js has renamed "next-server (v…)".
+      // The launcher's one child, which Next.js renames "next-server (v…)".
       const children = spawnSync("pgrep", ["-P", String(child.pid)], { encoding: "utf8" }).stdout.split("\n").filter(Boolean);
-      const server = children.find((pid) => /^next-server|node_modules\/\.bin\/next/.test(readFileSync(`/proc/${pid}/cmdline`, "utf8")));
+      const server = children.find((pid) => /^next-server|next\/dist\/bin\/next/.test(readFileSync(`/proc/${pid}/cmdline`, "utf8")));
       if (!server) throw new Error("the Next.js server process was not found");
       process.kill(Number(server), "SIGKILL");
       await exited;

@@ -9,9 +9,9 @@ import { Client } from "pg";
  * engine this machine cannot download; the folder layout and `_prisma_migrations` table are
  * Prisma's, so `prisma migrate status` can read what we applied.
  */
-// Bundled into the Next.js server (its worker checks the schema), this module has no
-// import.meta.dirname; the server runs from the project folder.
-const MIGRATIONS_DIR = import.meta.dirname ? path.resolve(import.meta.dirname, "../../prisma/migrations") : path.resolve("prisma/migrations");
+// Bundled into the Next.js server and into the launcher, this module cannot find the folder from
+// its own place; every process of the studio runs from the project folder (the launcher moves there).
+const MIGRATIONS_DIR = path.resolve("prisma/migrations");
 const LOCK_KEY = 72_716_001;
 
 export type MigrationResult = { applied: string[]; pending: string[] };
