@@ -49,6 +49,8 @@ export function FieldError({ id, children }: { id: string; children: ReactNode }
 
 type ChoiceProps<T extends string> = {
   id: string;
+  /** The form field's name, so the form also posts without scripts. */
+  name: string;
   label: string;
   error: string | undefined;
   options: readonly T[];
@@ -56,11 +58,11 @@ type ChoiceProps<T extends string> = {
   onChange: (value: T) => void;
 };
 
-export function Choice<T extends string>({ id, label, error, options, value, onChange }: ChoiceProps<T>) {
+export function Choice<T extends string>({ id, name, label, error, options, value, onChange }: ChoiceProps<T>) {
   return (
     <Field id={id} label={label} error={error}>
       {(control) => (
-        <select {...control} className={controlClass} value={value} onChange={(e) => onChange(e.target.value as T)}>
+        <select {...control} name={name} className={controlClass} value={value} onChange={(e) => onChange(e.target.value as T)}>
           {options.map((option) => (
             <option key={option} value={option}>
               {option}
@@ -72,13 +74,13 @@ export function Choice<T extends string>({ id, label, error, options, value, onC
   );
 }
 
-type CountProps = { id: string; label: string; min: number; max: number; error: string | undefined; value: string; onChange: (value: string) => void };
+type CountProps = { id: string; name: string; label: string; min: number; max: number; error: string | undefined; value: string; onChange: (value: string) => void };
 
-export function Count({ id, label, min, max, error, value, onChange }: CountProps) {
+export function Count({ id, name, label, min, max, error, value, onChange }: CountProps) {
   return (
     <Field id={id} label={label} error={error}>
       {(control) => (
-        <input {...control} type="number" inputMode="numeric" min={min} max={max} step={1} className={controlClass} value={value} onChange={(e) => onChange(e.target.value)} />
+        <input {...control} name={name} type="number" inputMode="numeric" min={min} max={max} step={1} className={controlClass} value={value} onChange={(e) => onChange(e.target.value)} />
       )}
     </Field>
   );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_VALUES, toRequestInput } from "@/components/studio/form-values";
+import { DEFAULT_VALUES, formValuesFrom, toRequestInput } from "@/components/studio/form-values";
 import { checkGenerationRequest } from "@/lib/generations/request-schema";
 
 const rules = { allowTransparent: false };
@@ -20,5 +20,46 @@ describe("toRequestInput", () => {
     expect(check.ok).toBe(false);
     if (check.ok) return;
     expect(Object.keys(check.fieldErrors).sort()).toEqual(["n", "prompt", "size"]);
+  });
+});
+
+describe("formValuesFrom (the form posted before its scripts run)", () => {
+  const posted = (entries: [string, string][]) => {
+    const data = new FormData();
+    for (const [key, value] of entries) data.append(key, value);
+    return data;
+  };
+
+  it("reads every named control as typed", () => {
+    const values = formValuesFrom(
+      posted([
+        ["prompt", "a red fox"],
+        ["size", "custom"],
+        ["width", "1536"],
+        ["height", "864"],
+        ["quality", "high"],
+        ["format", "webp"],
+        ["compression", "70"],
+        ["background", "opaque"],
+        ["moderation", "low"],
+        ["images", "3"],
+        ["partials", "0"],
+      ]),
+    );
+    expect(values).toEqual({ prompt: "a red fox", size: "custom", width: "1536", height: "864", quality: "high", format: "webp", compression: "70", background: "opaque", moderation: "low", images: "3", partials: "0", fallback: true });
+  });
+
+  it("takes the fallback box as ticked only when it posts on, and keeps absent controls from the base", () => {
+    expect(formValuesFrom(posted([["fallback", "off"]])).fallback).toBe(false);
+    expect(formValuesFrom(posted([["fallback", "off"], ["fallback", "on"]])).fallback).toBe(true);
+    const base = { ...DEFAULT_VALUES, width: "2048", fallback: false };
+    expect(formValuesFrom(posted([["prompt", "x"]]), base)).toEqual({ ...base, prompt: "x" });
+  });
+
+  it("passes odd values on for the schema to name", () => {
+    const check = checkGenerationRequest(toRequestInput(formValuesFrom(posted([["prompt", "a fox"], ["size", "banana"], ["quality", "ultra"]]))), rules);
+    expect(check.ok).toBe(false);
+    if (check.ok) return;
+    expect(Object.keys(check.fieldErrors).sort()).toEqual(["quality", "size"]);
   });
 });

@@ -78,6 +78,34 @@ export function toRequestInput(values: FormValues): Record<string, unknown> {
   };
 }
 
+/**
+ * The form as the browser posts it before the page's scripts run (every control is named by its
+ * key). Values are taken as typed; the shared schema judges them, as it does for the live form.
+ * The fallback box posts "off" from a hidden input before it, and "on" too when ticked. A control
+ * not on the page (Width while a preset size is chosen) keeps its value from `base`.
+ */
+export function formValuesFrom(data: FormData, base: FormValues = DEFAULT_VALUES): FormValues {
+  const text = <K extends Exclude<keyof FormValues, "fallback">>(key: K): FormValues[K] => {
+    const value = data.get(key);
+    return (typeof value === "string" ? value : base[key]) as FormValues[K];
+  };
+  const fallback = data.getAll("fallback");
+  return {
+    prompt: text("prompt"),
+    size: text("size"),
+    width: text("width"),
+    height: text("height"),
+    quality: text("quality"),
+    format: text("format"),
+    compression: text("compression"),
+    background: text("background"),
+    moderation: text("moderation"),
+    images: text("images"),
+    partials: text("partials"),
+    fallback: fallback.length === 0 ? base.fallback : fallback.includes("on"),
+  };
+}
+
 /** "" and "abc" become NaN, which the schema reports in words; the input never guesses a number. */
 function toNumber(text: string): number {
   return text.trim() === "" ? Number.NaN : Number(text);

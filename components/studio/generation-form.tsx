@@ -1,13 +1,14 @@
 "use client";
 
-import { useState, useTransition, type FormEvent, type KeyboardEvent } from "react";
-import { startGeneration } from "@/app/(studio)/actions";
+import { useActionState, useEffect, useRef, useState, useTransition, type FormEvent, type KeyboardEvent } from "react";
+import { startGeneration, submitGenerationForm, type FormSubmission } from "@/app/(studio)/actions";
 import { Choice, controlClass, Count, Field } from "@/components/studio/field";
 import {
   BACKGROUND_OPTIONS,
   customStart,
   DEFAULT_VALUES,
   FIELD_IDS,
+  formValuesFrom,
   FORMAT_OPTIONS,
   isFormField,
   MODERATION_OPTIONS,
@@ -30,11 +31,21 @@ type GenerationFormProps = {
   onStarted: (id: string, asked: Asked) => void;
 };
 
+/**
+ * Once the page's scripts run, Generate checks the form in the browser and starts the generation
+ * through a server action, and the view follows it in place. Before they run (a slow link), the
+ * same form posts itself to a server action (progressive enhancement): the generation starts and
+ * the page comes back showing it, or showing what was wrong with the values as typed.
+ */
 export function GenerationForm({ allowTransparent, onStarted }: GenerationFormProps) {
-  const [values, setValues] = useState<FormValues>(DEFAULT_VALUES);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const [posted, postForm] = useActionState(submitGenerationForm, null);
+  const [values, setValues] = useState<FormValues>(posted?.values ?? DEFAULT_VALUES);
+  const [errors, setErrors] = useState<FieldErrors>(posted?.fieldErrors ?? {});
+  const [problem, setProblem] = useState<Problem | null>(() => (posted ? postedProblem(posted) : null));
   const [pending, startTransition] = useTransition();
+  const form = useRef<HTMLFormElement>(null);
+  // Hydration keeps what was typed before the scripts ran in the controls, not in the state.
+  useEffect(() => adoptTyped(form.current, setValues), []);
   const set = (change: Partial<FormValues>) => setValues((current) => ({ ...current, ...change }));
 
   function submit(event: FormEvent<HTMLFormElement>) {
@@ -60,9 +71,8 @@ export function GenerationForm({ allowTransparent, onStarted }: GenerationFormPr
       if (!result) {
         setProblem({ heading: "The studio could not reach the server; try again.", items: [] });
       } else if (!result.ok) {
-        const { field, message, code } = result.error;
-        setErrors(field ? { [field]: message } : {});
-        setProblem({ heading: "The server did not take the request:", items: [{ target: field && isFormField(field) ? targetOf(field, values) : undefined, message }], code });
+        setErrors(fieldErrorOf(result.error));
+        setProblem(serverProblem(result.error, values));
       } else {
         onStarted(result.value.id, { prompt: request.prompt, size: request.size, n: request.n });
       }
@@ -78,7 +88,7 @@ export function GenerationForm({ allowTransparent, onStarted }: GenerationFormPr
 
   const backgrounds = BACKGROUND_OPTIONS.filter((b) => b !== "transparent" || allowTransparent);
   return (
-    <form onSubmit={submit} onFocus={warmUp} onPointerOver={warmUp} noValidate className="space-y-4" aria-label="Generation settings">
+    <form ref={form} action={postForm} onSubmit={submit} onFocus={warmUp} onPointerOver={warmUp} noValidate className="space-y-4" aria-label="Generation settings">
       <Field id={FIELD_IDS.prompt} label="Prompt" error={errors.prompt} hint="Ctrl+Enter or ⌘+Enter to generate">
         {(control) => (
           <textarea
@@ -105,8 +115,11 @@ export function GenerationForm({ allowTransparent, onStarted }: GenerationFormPr
       />
       {isExperimentalSize(sizeOf(values)) && (
         <div className="flex items-start gap-2">
+          <input type="hidden" name="fallback" value="off" />
           <input
             id={FIELD_IDS.fallback}
+            name="fallback"
+            value="on"
             type="checkbox"
             className="mt-1 accent-sky-500"
             checked={values.fallback}
@@ -125,13 +138,14 @@ export function GenerationForm({ allowTransparent, onStarted }: GenerationFormPr
       )}
 
       <div className="grid grid-cols-2 gap-3">
-        <Choice id={FIELD_IDS.quality} label="Quality" error={errors.quality} options={QUALITY_OPTIONS} value={values.quality} onChange={(quality) => set({ quality })} />
-        <Choice id={FIELD_IDS.output_format} label="Format" error={errors.output_format} options={FORMAT_OPTIONS} value={values.format} onChange={(format) => set({ format })} />
+        <Choice id={FIELD_IDS.quality} name="quality" label="Quality" error={errors.quality} options={QUALITY_OPTIONS} value={values.quality} onChange={(quality) => set({ quality })} />
+        <Choice id={FIELD_IDS.output_format} name="format" label="Format" error={errors.output_format} options={FORMAT_OPTIONS} value={values.format} onChange={(format) => set({ format })} />
         {usesCompression(values.format) && (
           <Field id={FIELD_IDS.output_compression} label="Compression" error={errors.output_compression} hint="0-100; empty for the default">
             {(control) => (
               <input
                 {...control}
+                name="compression"
                 type="number"
                 inputMode="numeric"
                 min={0}
@@ -144,10 +158,10 @@ export function GenerationForm({ allowTransparent, onStarted }: GenerationFormPr
             )}
           </Field>
         )}
-        <Choice id={FIELD_IDS.background} label="Background" error={errors.background} options={backgrounds} value={values.background} onChange={(background) => set({ background })} />
-        <Choice id={FIELD_IDS.moderation} label="Moderation" error={errors.moderation} options={MODERATION_OPTIONS} value={values.moderation} onChange={(moderation) => set({ moderation })} />
-        <Count id={FIELD_IDS.n} label="Images" min={1} max={10} error={errors.n} value={values.images} onChange={(images) => set({ images })} />
-        <Count id={FIELD_IDS.partial_images} label="Partial previews" min={0} max={3} error={errors.partial_images} value={values.partials} onChange={(partials) => set({ partials })} />
+        <Choice id={FIELD_IDS.background} name="background" label="Background" error={errors.background} options={backgrounds} value={values.background} onChange={(background) => set({ background })} />
+        <Choice id={FIELD_IDS.moderation} name="moderation" label="Moderation" error={errors.moderation} options={MODERATION_OPTIONS} value={values.moderation} onChange={(moderation) => set({ moderation })} />
+        <Count id={FIELD_IDS.n} name="images" label="Images" min={1} max={10} error={errors.n} value={values.images} onChange={(images) => set({ images })} />
+        <Count id={FIELD_IDS.partial_images} name="partials" label="Partial previews" min={0} max={3} error={errors.partial_images} value={values.partials} onChange={(partials) => set({ partials })} />
       </div>
 
       {problem && <ProblemSummary problem={problem} />}
@@ -162,6 +176,29 @@ export function GenerationForm({ allowTransparent, onStarted }: GenerationFormPr
       </button>
     </form>
   );
+}
+
+function adoptTyped(form: HTMLFormElement | null, setValues: (update: (current: FormValues) => FormValues) => void): void {
+  if (!form) return;
+  const data = new FormData(form);
+  setValues((current) => {
+    const typed = formValuesFrom(data, current);
+    return JSON.stringify(current) === JSON.stringify(typed) ? current : typed;
+  });
+}
+
+function fieldErrorOf(error: NonNullable<FormSubmission>["error"]): FieldErrors {
+  return error.field ? { [error.field]: error.message } : {};
+}
+
+function postedProblem({ values, error, fieldErrors }: NonNullable<FormSubmission>): Problem {
+  if (Object.keys(fieldErrors).length === 0) return serverProblem(error, values);
+  return { heading: "Check these fields before generating:", items: listErrors(fieldErrors, values) };
+}
+
+function serverProblem(error: NonNullable<FormSubmission>["error"], values: FormValues): Problem {
+  const { field, message, code } = error;
+  return { heading: "The server did not take the request:", items: [{ target: field && isFormField(field) ? targetOf(field, values) : undefined, message }], code };
 }
 
 function warmUp() {

@@ -25,6 +25,9 @@ export function GenerationView({ id, asked: known }: { id: string; asked: Asked 
         <Progress state={state} active={active} />
         {active && <CancelButton id={id} />}
       </div>
+      <noscript>
+        <p className="text-sm text-amber-200">Scripts are off in this browser: the generation runs, but this page needs them to show its progress and pictures.</p>
+      </noscript>
       <Outcome state={state} />
       <Downgrades images={finals} />
       <div className={indexes.length > 1 ? "grid gap-4 sm:grid-cols-2" : ""}>

@@ -30,7 +30,7 @@ export function SizeField({ size, width, height, error, onSizeChange, onDimensio
         hint={!custom && experimental ? `Above ${EXPERIMENTAL_ABOVE}: ${EXPERIMENTAL}` : undefined}
       >
         {(control) => (
-          <select {...control} className={controlClass} value={size} onChange={(e) => onSizeChange(e.target.value as SizeChoice)}>
+          <select {...control} name="size" className={controlClass} value={size} onChange={(e) => onSizeChange(e.target.value as SizeChoice)}>
             {CHOICES.map((choice) => (
               <option key={choice} value={choice}>
                 {isExperimentalSize(choice) ? `${choice} (${EXPERIMENTAL})` : choice}
@@ -66,6 +66,7 @@ function CustomSize({ width, height, error, experimental, onChange }: CustomSize
       </label>
       <input
         id={id}
+        name={key}
         type="number"
         inputMode="numeric"
         min={16}
