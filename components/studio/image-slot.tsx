@@ -41,6 +41,9 @@ export function ImageSlotView({ index, slot, expected, prompt, waiting }: ImageS
 
 const fill = "absolute inset-0 h-full w-full object-contain";
 
+/** Element Timing marks the moment a picture is painted (bench:click reads it); React has no typed prop for it. */
+const paintTiming = (name: string) => (name ? ({ elementtiming: name } as Record<string, string>) : {});
+
 function PartialImage({ index, partial, hidden = false }: { index: number; partial: PartialEvent; hidden?: boolean }) {
   const count = Math.max(partial.partialCount, partial.partialIndex + 1);
   return (
@@ -51,6 +54,7 @@ function PartialImage({ index, partial, hidden = false }: { index: number; parti
       className={fill}
       decoding="sync"
       fetchPriority="high"
+      {...paintTiming(hidden ? "" : "partial-preview")}
     />
   );
 }
@@ -69,6 +73,7 @@ function FinalImage({ index, image, partial, prompt }: { index: number; image: I
         height={image.height}
         className={fill}
         onLoad={() => setLoaded(true)}
+        {...paintTiming("generated-image")}
       />
     </>
   );
