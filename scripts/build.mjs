@@ -52,8 +52,11 @@ export async function build() {
   if (next.status !== 0) throw new Error(`next build failed (${next.signal ?? `exit ${next.status}`})`);
   const esbuild = await import("esbuild");
   await esbuild.build({
-    entryPoints: [path.join(root, "scripts", "launcher.ts")],
-    outfile: launcherBundle,
+    entryPoints: { launcher: path.join(root, "scripts", "launcher.ts") },
+    outdir: out,
+    outExtension: { ".js": ".mjs" },
+    // The simulator is a chunk of its own, loaded only when there is no gateway key.
+    splitting: true,
     bundle: true,
     platform: "node",
     format: "esm",

@@ -1,12 +1,13 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { lookup } from "node:dns/promises";
+import http from "node:http";
 import { hostname } from "node:os";
 import path from "node:path";
 import { EmbeddedPostgresError } from "@/lib/db/embedded";
 import { migrate } from "@/lib/db/migrate";
 import { DEFAULT_HOST, isLoopback } from "@/lib/net/exposure";
-import { simulatorOptionsFromEnv, SimulatorSettingError } from "@/simulator/options";
-import { startSimulator, type Simulator } from "@/simulator/server";
+import { SimulatorSettingError } from "@/simulator/options";
+import type { Simulator } from "@/simulator/server";
 import { openDatabase } from "./database";
 
 /**
@@ -57,6 +58,8 @@ async function startAll(mode: LaunchOptions["mode"], root: string, parts: Parts)
 
   const hasKey = Boolean(process.env.GATEWAY_API_KEY || process.env.API_KEY);
   if (!hasKey) {
+    // Loaded only here: with a real gateway the launcher never holds the simulator (and sharp).
+    const [{ startSimulator }, { simulatorOptionsFromEnv }] = await Promise.all([import("@/simulator/server"), import("@/simulator/options")]);
     const simEnv = { ...process.env, SIM_ALLOW_TRANSPARENT: process.env.ALLOW_TRANSPARENT_BACKGROUND ?? "" };
     parts.simulator = await startSimulator(simulatorOptionsFromEnv(simEnv, 0));
     env.SIMULATOR_URL = parts.simulator.url;
@@ -107,10 +110,22 @@ function probeHost(address: string): string {
 async function waitFor(url: string, parts: Parts, timeoutMs = 180_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline && !parts.stopping) {
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    if (await answersOk(url)) return;
     await new Promise((r) => setTimeout(r, 100));
   }
   if (!parts.stopping) throw new LaunchError(`the Next.js server did not become ready at ${url} within ${timeoutMs / 1000} s`);
+}
+
+/** node:http rather than fetch: fetch would load undici, some 20 MB this process otherwise never needs. */
+function answersOk(url: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    http
+      .get(url, (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      })
+      .on("error", () => resolve(false));
+  });
 }
 
 /** What is running, stopped in reverse order: the server (and its worker), the simulator, the database. */

@@ -1,4 +1,4 @@
-import { DEFAULT_API_KEY, type LatencyOptions, type SimulatorOptions } from "./server";
+import type { LatencyOptions, SimulatorOptions } from "./server";
 
 /**
  * The simulator's settings from the environment, for `npm run simulator` and for the studio's
@@ -31,7 +31,7 @@ export function simulatorOptionsFromEnv(env: NodeJS.ProcessEnv, defaultPort: num
   return {
     port: numberFrom(env, "SIM_PORT", defaultPort),
     host: env.SIM_HOST?.trim() || "127.0.0.1",
-    apiKey: env.SIM_API_KEY || DEFAULT_API_KEY,
+    ...(env.SIM_API_KEY ? { apiKey: env.SIM_API_KEY } : {}),
     latency: latencyFromScale(numberFrom(env, "SIM_LATENCY_MS", DEFAULT_LATENCY_MS)),
     allowTransparent: ["1", "true", "yes"].includes(env.SIM_ALLOW_TRANSPARENT?.trim().toLowerCase() ?? ""),
   };
