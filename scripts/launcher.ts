@@ -9,6 +9,7 @@ import { DEFAULT_HOST, isLoopback } from "@/lib/net/exposure";
 import { SimulatorSettingError } from "@/simulator/options";
 import type { Simulator } from "@/simulator/server";
 import { openDatabase } from "./database";
+import { forwardPort, loopbackAliases, type Forward } from "./loopback-aliases";
 
 /**
  * The studio in one command. Starts the embedded PostgreSQL when DATABASE_URL is unset, applies
@@ -84,8 +85,15 @@ async function startAll(mode: LaunchOptions["mode"], root: string, parts: Parts)
   if (parts.stopping) return;
 
   const exposed = !isLoopback(address);
+  if (!exposed) {
+    for (const alias of await loopbackAliases(address)) {
+      const forward = await forwardPort(alias, port, address);
+      if (forward) parts.forwards.push(forward);
+    }
+  }
   const where = exposed ? `http://${hostname()}:${port}` : `http://${host === "localhost" ? "localhost" : probeHost(address)}:${port}`;
-  log(`Image Studio is ready at ${where} (gateway: ${hasKey ? "real gateway" : "local simulator"})`);
+  const also = parts.forwards.map((forward) => forward.address);
+  log(`Image Studio is ready at ${where}${also.length > 0 ? ` (also ${also.join(", ")})` : ""} (gateway: ${hasKey ? "real gateway" : "local simulator"})`);
   if (exposed) {
     console.warn(
       `[studio] WARNING: HOST=${host} (${address}) opens the studio to the network, and it has no sign-in yet: ` +
@@ -133,6 +141,7 @@ class Parts {
   server: ChildProcess | null = null;
   simulator: Simulator | null = null;
   database: { stop: () => Promise<void> } | null = null;
+  forwards: Forward[] = [];
   stopping = false;
 
   async stop(code: number): Promise<void> {
@@ -146,6 +155,7 @@ class Parts {
         server.kill("SIGTERM");
       });
     }
+    await Promise.all(this.forwards.map((forward) => forward.close()));
     await this.simulator?.close().catch(() => undefined);
     await this.database?.stop();
     process.exit(code);
