@@ -8,7 +8,7 @@ import { defineConfig } from "@playwright/test";
  * would (`npm start`): a fresh embedded PostgreSQL in a temporary data folder, the local gateway
  * simulator on a known port (tests read its request log), the worker and Next.js.
  */
-const PORT = Number(process.env.E2E_PORT ?? 3100);
+export const PORT = Number(process.env.E2E_PORT ?? 3100);
 export const SIM_PORT = Number(process.env.E2E_SIM_PORT ?? 4110);
 const dataDir = process.env.E2E_DATA_DIR ?? mkdtempSync(path.join(tmpdir(), "studio-e2e-"));
 chmodSync(dataDir, 0o755); // as root, PostgreSQL runs as its own user and must reach the folder

@@ -92,8 +92,6 @@ async function startAll(mode: LaunchOptions["mode"], root: string, parts: Parts)
     }
   }
   const where = exposed ? `http://${hostname()}:${port}` : `http://${host === "localhost" ? "localhost" : probeHost(address)}:${port}`;
-  const also = parts.forwards.map((forward) => forward.address);
-  log(`Image Studio is ready at ${where}${also.length > 0 ? ` (also ${also.join(", ")})` : ""} (gateway: ${hasKey ? "real gateway" : "local simulator"})`);
   if (exposed) {
     console.warn(
       `[studio] WARNING: HOST=${host} (${address}) opens the studio to the network, and it has no sign-in yet: ` +
@@ -101,6 +99,8 @@ async function startAll(mode: LaunchOptions["mode"], root: string, parts: Parts)
         `Unset HOST to listen on 127.0.0.1 only.`,
     );
   }
+  const also = parts.forwards.map((forward) => forward.address);
+  log(`Image Studio is ready at ${where}${also.length > 0 ? ` (also ${also.join(", ")})` : ""} (gateway: ${hasKey ? "real gateway" : "local simulator"})`);
 }
 
 function listenPort(raw: string | undefined): number {

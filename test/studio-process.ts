@@ -16,6 +16,8 @@ export type RunningStudio = {
   stop: () => Promise<void>;
   /** Kills the Next.js server (and so its worker) with SIGKILL, as a crash would; the rest then stops. */
   crashServer: () => Promise<void>;
+  /** What the studio has printed so far (stdout and stderr). */
+  output: () => string;
 };
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -28,11 +30,12 @@ export async function startStudio(env: Record<string, string>, options: { dataDi
   const child: ChildProcess = spawn(process.execPath, ["scripts/start.mjs"], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: "", GATEWAY_API_KEY: "", API_KEY: "", DATA_DIR: dataDir, PORT: port, SIM_PORT: simPort, ...env },
-    stdio: ["ignore", "pipe", options.quiet ? "ignore" : "inherit"],
+    stdio: ["ignore", "pipe", options.quiet ? "pipe" : "inherit"],
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  let out = "";
+  child.stderr?.on("data", (chunk: Buffer) => void (out += chunk.toString()));
   await new Promise<void>((resolve, reject) => {
-    let out = "";
     child.stdout?.on("data", (chunk: Buffer) => {
       out += chunk.toString();
       if (out.includes("Image Studio is ready")) resolve();
@@ -47,6 +50,7 @@ export async function startStudio(env: Record<string, string>, options: { dataDi
       await exited;
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
+    output: () => out,
     crashServer: async () => {
       // The launcher's one child, which Next.js renames "next-server (v…)".
       const children = spawnSync("pgrep", ["-P", String(child.pid)], { encoding: "utf8" }).stdout.split("\n").filter(Boolean);
