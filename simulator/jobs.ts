@@ -4,7 +4,7 @@
  * and `toJob` validates it later — after auth and faults, in the order upstream checks them.
  */
 import { AUTO_SIZE, checkDimensions, resolveSize, type Dimensions } from "../lib/images/size-rules";
-import { captionFor, drawPicture, paintEdit } from "./draw";
+import { addGrain, captionFor, drawPicture, paintEdit } from "./draw";
 import { invalidRequest } from "./errors";
 import { checkEditUploads, describeForm, readForm, type EditUploads, type FormContent } from "./multipart";
 import { parseEditFields, parseGenerationFields, type ImageRequest, type ParseOptions } from "./params";
@@ -36,7 +36,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-export function readGeneration(body: Buffer, options: ParseOptions): Incoming {
+/** How requests are read and pictures made: the parse rules, and the grain of the pictures (draw.ts). */
+export type JobOptions = ParseOptions & { grain: number };
+
+export function readGeneration(body: Buffer, options: JobOptions): Incoming {
   let values: unknown;
   try {
     values = JSON.parse(body.toString("utf8"));
@@ -57,10 +60,10 @@ export function readGeneration(body: Buffer, options: ParseOptions): Incoming {
     };
   }
   const fields = values;
-  return { log: fields, prompt: promptOf(fields), toJob: async () => generationJob(parseGenerationFields(fields, options)) };
+  return { log: fields, prompt: promptOf(fields), toJob: async () => generationJob(parseGenerationFields(fields, options), options.grain) };
 }
 
-export async function readEdit(body: Buffer<ArrayBuffer>, contentType: string | undefined, options: ParseOptions): Promise<Incoming> {
+export async function readEdit(body: Buffer<ArrayBuffer>, contentType: string | undefined, options: JobOptions): Promise<Incoming> {
   let form: FormContent;
   try {
     form = await readForm(body, contentType);
@@ -72,12 +75,12 @@ export async function readEdit(body: Buffer<ArrayBuffer>, contentType: string | 
     prompt: promptOf(form.fields),
     toJob: async () => {
       const request = parseEditFields(form.fields, options);
-      return editJob(request, await checkEditUploads(form.files));
+      return editJob(request, await checkEditUploads(form.files), options.grain);
     },
   };
 }
 
-function generationJob(request: ImageRequest): ImageJob {
+function generationJob(request: ImageRequest, grain: number): ImageJob {
   const draw = ++drawNumber;
   const transparent = request.background === "transparent";
   const caption = captionFor(request.prompt);
@@ -89,7 +92,7 @@ function generationJob(request: ImageRequest): ImageJob {
     revisedPrompt: `A detailed image of: ${request.prompt.trim()}`,
     transparent,
     render: (variant, { width, height }) =>
-      drawPicture({ seed: seedFor(request.prompt, draw, variant), caption, width, height, transparent }),
+      drawPicture({ seed: seedFor(request.prompt, draw, variant), caption, width, height, transparent }).then((raster) => addGrain(raster, grain)),
   };
 }
 
@@ -99,7 +102,7 @@ function editSize(request: ImageRequest, first: Dimensions): Dimensions {
   return checkDimensions(first).length === 0 ? first : AUTO_SIZE;
 }
 
-function editJob(request: ImageRequest, uploads: EditUploads): ImageJob {
+function editJob(request: ImageRequest, uploads: EditUploads, grain: number): ImageJob {
   const draw = ++drawNumber;
   const [first] = uploads.images;
   if (!first) throw invalidRequest("Missing required parameter: 'image'.", "image", "missing_required_parameter");
@@ -117,6 +120,6 @@ function editJob(request: ImageRequest, uploads: EditUploads): ImageJob {
         picture: { seed: seedFor(request.prompt, draw, variant), caption, width, height, transparent: false },
         image: first.bytes,
         mask: uploads.mask?.bytes,
-      }),
+      }).then((raster) => addGrain(raster, grain)),
   };
 }

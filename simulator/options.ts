@@ -10,6 +10,8 @@ import type { LatencyOptions, SimulatorOptions } from "./server";
  *                          1.25·N before the final image (default 400 → 400/300/500; 0 = instant)
  *   SIM_ALLOW_TRANSPARENT  "1", "true" or "yes" lets `background: transparent` through (the same
  *                          values as the studio's ALLOW_TRANSPARENT_BACKGROUND)
+ *   SIM_GRAIN              photo-like noise of ±N levels in every picture (0-64, default 0), so images
+ *                          weigh what real ones do: 12 makes a 3840x2160 PNG some 15 MB
  */
 const DEFAULT_LATENCY_MS = 400;
 
@@ -34,5 +36,6 @@ export function simulatorOptionsFromEnv(env: NodeJS.ProcessEnv, defaultPort: num
     ...(env.SIM_API_KEY ? { apiKey: env.SIM_API_KEY } : {}),
     latency: latencyFromScale(numberFrom(env, "SIM_LATENCY_MS", DEFAULT_LATENCY_MS)),
     allowTransparent: ["1", "true", "yes"].includes(env.SIM_ALLOW_TRANSPARENT?.trim().toLowerCase() ?? ""),
+    grain: Math.min(64, numberFrom(env, "SIM_GRAIN", 0)),
   };
 }

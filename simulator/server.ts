@@ -26,6 +26,8 @@ export type SimulatorOptions = {
   latency?: LatencyOptions;
   /** gpt-image-2 rejects `background: transparent` today; this switch lets it through. */
   allowTransparent?: boolean;
+  /** Photo-like noise in every picture, so they weigh what real ones do (draw.ts: addGrain); 0 = smooth. */
+  grain?: number;
 };
 
 export type RequestLogEntry = {
@@ -64,6 +66,7 @@ type State = {
   apiKey: string;
   timing: Timing;
   allowTransparent: boolean;
+  grain: number;
   requests: RequestLogEntry[];
   script: FaultScript;
   nextId: number;
@@ -178,7 +181,7 @@ async function handleImages(state: State, ex: Exchange, entry: RequestLogEntry, 
   mark("sim:request");
   const body = await readBody(ex.req);
   entry.bodyBytes = body.length;
-  const options = { allowTransparent: state.allowTransparent };
+  const options = { allowTransparent: state.allowTransparent, grain: state.grain };
   const incoming: Incoming =
     kind === "generation" ? readGeneration(body, options) : await readEdit(body, ex.req.headers["content-type"], options);
   entry.body = incoming.log;
@@ -302,6 +305,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       finalMs: options.latency?.finalMs ?? 0,
     },
     allowTransparent: options.allowTransparent ?? false,
+    grain: options.grain ?? 0,
     requests: [],
     script: new FaultScript(),
     nextId: 1,

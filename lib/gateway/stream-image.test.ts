@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Gateway } from "@/lib/env";
 import { GatewayError } from "@/lib/gateway/errors";
-import { streamImage, type GatewayEvent, type ImageCall } from "@/lib/gateway/stream-image";
+import { streamImage, type GatewayEvent, type ImageCall, type ImageSink } from "@/lib/gateway/stream-image";
 import { startSimulator, type Simulator } from "@/simulator/server";
 
 /** The gateway client against the simulator over real HTTP: events, deadlines and error mapping. */
@@ -16,9 +16,15 @@ afterAll(async () => sim.close());
 
 const call = (prompt: string): ImageCall => ({ model: "gpt-image-2", prompt, size: "1024x1024", quality: "low", output_format: "png", background: "auto", moderation: "auto", partial_images: 2, user: "user-1" });
 
-async function collect(prompt: string, limits = { deadlineMs: 10_000, idleMs: 5_000 }, signal?: AbortSignal): Promise<GatewayEvent[]> {
-  const out: GatewayEvent[] = [];
-  for await (const event of streamImage(gateway, call(prompt), { ...limits, signal })) out.push(event);
+/** Images kept in memory: the bytes the reader decoded, as a buffer. */
+const inMemory = (): ImageSink<Buffer> => {
+  const parts: Buffer[] = [];
+  return { write: (bytes) => void parts.push(Buffer.from(bytes)), end: () => Buffer.concat(parts), abort: () => void (parts.length = 0) };
+};
+
+async function collect(prompt: string, limits = { deadlineMs: 10_000, idleMs: 5_000 }, signal?: AbortSignal): Promise<GatewayEvent<Buffer>[]> {
+  const out: GatewayEvent<Buffer>[] = [];
+  for await (const event of streamImage(gateway, call(prompt), { ...limits, signal }, inMemory)) out.push(event);
   return out;
 }
 
@@ -40,6 +46,8 @@ describe("streamImage", () => {
     const done = events[2]!;
     expect(done.type === "completed" && done.usage?.total_tokens).toBeGreaterThan(0);
     expect(done.echo).toMatchObject({ size: "1024x1024", quality: "low", outputFormat: "png" });
+    // The bytes are the PNG the gateway drew, decoded as they streamed.
+    for (const event of events) expect(event.image.subarray(0, 8).toString("hex")).toBe("89504e470d0a1a0a");
     const sent = sim.requests.at(-1)!;
     expect(sent.authorization).not.toContain("sk-sim-local");
     expect(sent.body).toMatchObject({ user: "user-1", stream: true });
@@ -91,7 +99,7 @@ describe("streamImage", () => {
     const bad = { ...gateway, apiKey: "sk-wrong-key-123" };
     let caught: GatewayError | undefined;
     try {
-      for await (const event of streamImage(bad, call("no key"), { deadlineMs: 5000, idleMs: 5000 })) void event;
+      for await (const event of streamImage(bad, call("no key"), { deadlineMs: 5000, idleMs: 5000 }, inMemory)) void event;
     } catch (error) {
       caught = error as GatewayError;
     }

@@ -1,9 +1,9 @@
-import { createParser, type EventSourceMessage } from "eventsource-parser";
 import OpenAI, { APIError } from "openai";
 import { Agent, fetch as undiciFetch } from "undici";
 import { z } from "zod";
 import type { Gateway } from "@/lib/env";
 import { GatewayError, toGatewayError } from "@/lib/gateway/errors";
+import { EventFormatError, SseReader, Sunk, type ByteSink, type SseMessage } from "@/lib/gateway/event-stream";
 import { mark } from "@/lib/trace";
 
 /**
@@ -27,9 +27,16 @@ export type ImageCall = {
 
 export type Usage = z.infer<typeof usageSchema>;
 export type Echo = { size?: string; quality?: string; background?: string; outputFormat?: string };
-export type GatewayEvent =
-  | { type: "partial"; index: number; b64: string; echo: Echo }
-  | { type: "completed"; b64: string; echo: Echo; usage: Usage | null; revisedPrompt: string | null };
+/** `image` is what the caller's sink made of the picture's bytes (a staged file); the caller owns it. */
+export type GatewayEvent<T> =
+  | { type: "partial"; index: number; image: T; echo: Echo }
+  | { type: "completed"; image: T; echo: Echo; usage: Usage | null; revisedPrompt: string | null };
+
+/** Where an image's decoded bytes go as they arrive; `abort()` drops them, also after `end()`. */
+export type ImageSink<T> = ByteSink<T>;
+
+/** A failure of the caller's sink (its disk), passed through as itself: not the gateway's fault. */
+export class SinkFailure extends Error {}
 
 export type StreamLimits = {
   signal?: AbortSignal;
@@ -55,15 +62,18 @@ const echoFields = {
   background: z.string().optional(),
   output_format: z.string().optional(),
 };
+const IMAGE_FIELDS = new Set(["b64_json"]);
+/** An image field as the reader left it: streamed into a sink (a string value; anything else fails). */
+const sunk = z.instanceof(Sunk, { error: "expected the image as a base64 string" });
 const partialSchema = z.object({
   type: z.string().endsWith(".partial_image"),
-  b64_json: z.string(),
+  b64_json: sunk,
   partial_image_index: z.number().int().min(0),
   ...echoFields,
 });
 const completedSchema = z.object({
   type: z.string().endsWith(".completed"),
-  b64_json: z.string(),
+  b64_json: sunk,
   usage: usageSchema.nullish(),
   revised_prompt: z.string().nullish(),
   ...echoFields,
@@ -73,8 +83,11 @@ function echoOf(data: { size?: string; quality?: string; background?: string; ou
   return { size: data.size, quality: data.quality, background: data.background, outputFormat: data.output_format };
 }
 
-/** Yields partials then exactly one `completed`, or throws a GatewayError. */
-export async function* streamImage(gateway: Gateway, call: ImageCall, limits: StreamLimits): AsyncGenerator<GatewayEvent> {
+/**
+ * Yields partials then exactly one `completed`, or throws a GatewayError (or a SinkFailure when
+ * the sink failed). Each image's bytes go to a sink from `openSink` as they arrive, never whole.
+ */
+export async function* streamImage<T>(gateway: Gateway, call: ImageCall, limits: StreamLimits, openSink: () => ImageSink<T>): AsyncGenerator<GatewayEvent<T>> {
   const watchdog = new Watchdog(limits);
   const client = new OpenAI({
     baseURL: gateway.baseURL,
@@ -86,11 +99,13 @@ export async function* streamImage(gateway: Gateway, call: ImageCall, limits: St
   });
   let completed = false;
   let body: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  const arrived: SseMessage[] = [];
+  const reader = new SseReader<T>(guarded(openSink), IMAGE_FIELDS, (message) => void arrived.push(message));
   try {
     // The SDK sends the request and turns error answers into APIErrors; the stream itself is read
-    // with eventsource-parser, which stays linear in the size of an event. The SDK's own reader
-    // copies and re-scans its whole buffer on every chunk: its cost grows with the square of an
-    // image's size, several ms already on a 4K partial.
+    // by the studio's own reader (event-stream.ts), which decodes images straight into their
+    // sinks. The SDK's reader holds whole events, and copies and re-scans its whole buffer on
+    // every chunk: its cost grows with the square of an image's size.
     const response = await client.images
       .generate({ ...call, size: call.size as "auto", stream: true } as OpenAI.Images.ImageGenerateParamsStreaming, { signal: watchdog.signal })
       .asResponse();
@@ -98,27 +113,27 @@ export async function* streamImage(gateway: Gateway, call: ImageCall, limits: St
     // Read by hand, no stream stages in between: every chunk of bytes (keep-alive comments too)
     // proves the gateway alive, then goes to the parser, which hands over whole messages.
     body = response.body.getReader();
-    const decoder = new TextDecoder();
-    const arrived: EventSourceMessage[] = [];
-    const parser = createParser({ onEvent: (message) => void arrived.push(message) });
     while (!completed) {
       const { done, value } = await body.read();
       if (done) break;
       watchdog.touch();
-      parser.feed(decoder.decode(value, { stream: true }));
-      for (const message of arrived.splice(0)) {
+      reader.feed(value);
+      while (arrived.length > 0 && !completed) {
         mark("gw:event");
-        const event = parseMessage(message, response.headers);
+        const event = takeEvent<T>(arrived.shift()!, response.headers);
         if (!event) continue;
         if (event.type === "completed") completed = true;
         yield event;
-        if (completed) break;
       }
     }
   } catch (error) {
+    if (error instanceof SinkFailure) throw error;
+    if (error instanceof EventFormatError) throw new GatewayError("bad_response", "bad_event", error.message);
     throw watchdog.reason() ?? toGatewayError(error, watchdog.errorBody);
   } finally {
     watchdog.stop();
+    reader.abort();
+    for (const message of arrived.splice(0)) message.discard();
     if (body) void (completed ? drain(body) : body.cancel().catch(() => undefined));
   }
   // A stream that stops short (or is stopped) says why instead of ending quietly.
@@ -141,30 +156,54 @@ async function drain(body: ReadableStreamDefaultReader<Uint8Array>): Promise<voi
   }
 }
 
-/**
- * One SSE message as the SDK would read it: `[DONE]` is skipped, the data must be JSON, and an
- * `error` event (or data carrying `error`) is the gateway failing mid-stream.
- */
-function parseMessage(message: EventSourceMessage, headers: Headers): GatewayEvent | null {
-  if (message.data.startsWith("[DONE]")) return null;
-  const raw = JSON.parse(message.data) as unknown;
-  const failure = raw && typeof raw === "object" && "error" in raw ? (raw as { error: unknown }).error : undefined;
-  if (message.event === "error" || failure) {
-    throw new APIError(undefined, (failure ?? raw) as object, undefined, headers);
-  }
-  return parseEvent(raw);
+/** Sink failures are marked, so they pass through as themselves rather than as the gateway's. */
+function guarded<T>(openSink: () => ImageSink<T>): () => ImageSink<T> {
+  const mark = <A extends unknown[], R>(work: (...args: A) => R) => (...args: A): R => {
+    try {
+      return work(...args);
+    } catch (error) {
+      throw new SinkFailure("the image could not be stored", { cause: error });
+    }
+  };
+  return () => {
+    const sink = mark(openSink)();
+    return { write: mark((bytes: Buffer) => sink.write(bytes)), end: mark(() => sink.end()), abort: () => sink.abort() };
+  };
 }
 
-function parseEvent(raw: unknown): GatewayEvent {
+/**
+ * One SSE message as the SDK would read it: `[DONE]` is skipped, the data must be JSON, and an
+ * `error` event (or data carrying `error`) is the gateway failing mid-stream. A message that
+ * yields no event drops the images it carried.
+ */
+function takeEvent<T>(message: SseMessage, headers: Headers): GatewayEvent<T> | null {
+  try {
+    if (!message.json) {
+      if (message.text.startsWith("[DONE]")) return null;
+      throw new GatewayError("bad_response", "bad_event", "The gateway sent an event the studio cannot read (its data is not JSON).");
+    }
+    const raw = message.json;
+    const failure = "error" in raw ? raw.error : undefined;
+    if (message.event === "error" || failure) {
+      throw new APIError(undefined, (failure ?? raw) as object, undefined, headers);
+    }
+    return parseEvent<T>(raw);
+  } catch (error) {
+    message.discard();
+    throw error;
+  }
+}
+
+function parseEvent<T>(raw: unknown): GatewayEvent<T> {
   const type = (raw as { type?: unknown } | null)?.type;
   if (typeof type === "string" && type.endsWith(".partial_image")) {
     const data = partialSchema.safeParse(raw);
     if (!data.success) throw badEvent(data.error);
-    return { type: "partial", index: data.data.partial_image_index, b64: data.data.b64_json, echo: echoOf(data.data) };
+    return { type: "partial", index: data.data.partial_image_index, image: data.data.b64_json.value as T, echo: echoOf(data.data) };
   }
   const data = completedSchema.safeParse(raw);
   if (!data.success) throw badEvent(data.error);
-  return { type: "completed", b64: data.data.b64_json, echo: echoOf(data.data), usage: data.data.usage ?? null, revisedPrompt: data.data.revised_prompt ?? null };
+  return { type: "completed", image: data.data.b64_json.value as T, echo: echoOf(data.data), usage: data.data.usage ?? null, revisedPrompt: data.data.revised_prompt ?? null };
 }
 
 function badEvent(error: z.ZodError): GatewayError {

@@ -28,9 +28,9 @@ export function inspectImage(bytes: Uint8Array): ImageFacts {
 
 export const THUMB_EDGE = 384;
 
-/** A WebP thumbnail that fits in THUMB_EDGE x THUMB_EDGE, for history grids and result strips. */
-export async function makeThumbnail(bytes: Uint8Array): Promise<Buffer> {
-  return sharp(bytes).resize(THUMB_EDGE, THUMB_EDGE, { fit: "inside", withoutEnlargement: true }).webp({ quality: 78 }).toBuffer();
+/** A WebP thumbnail that fits in THUMB_EDGE x THUMB_EDGE, for history grids and result strips; from bytes or a file. */
+export async function makeThumbnail(image: Uint8Array | string): Promise<Buffer> {
+  return sharp(image, { sequentialRead: true }).resize(THUMB_EDGE, THUMB_EDGE, { fit: "inside", withoutEnlargement: true }).webp({ quality: 78 }).toBuffer();
 }
 
 export function mimeOf(format: string): string {

@@ -69,7 +69,7 @@ export async function runGeneration(gen: ClaimedJob, env: Env, slots: Semaphore,
   const status = signal.aborted && signal.reason === SHUTDOWN ? "requeued" : await finish(generationId, env, gen.n, outcomes, gen.cancelRequested || signal.aborted);
   // Thumbnails come after the end event so they never hold up "Done"; one that fails (or a worker
   // that stops first) leaves the thumb route to make it on first request.
-  await Promise.all(outcomes.map((o) => (o.ok ? storeThumbnail(o.imageId, o.bytes).catch(() => undefined) : undefined)));
+  await Promise.all(outcomes.map((o) => (o.ok ? storeThumbnail(o.imageId, o.sha256).catch(() => undefined) : undefined)));
   return status;
 }
 

@@ -2,13 +2,14 @@ import { randomUUID } from "node:crypto";
 import sharp from "sharp";
 import type { Env } from "@/lib/env";
 import { GatewayError, toGatewayError } from "@/lib/gateway/errors";
-import { streamImage, type ImageCall } from "@/lib/gateway/stream-image";
+import { SinkFailure, streamImage, type ImageCall } from "@/lib/gateway/stream-image";
 import type { GenerationEvent } from "@/lib/generations/events";
 import { parseSize } from "@/lib/images/size-rules";
 import { closeAttempt, openAttempt } from "@/lib/jobs/attempt-log";
 import { appendEvent } from "@/lib/jobs/event-log";
-import { decodeImage, prepareFinal, preparePartial, type FinalPicture } from "@/lib/jobs/pictures";
+import { factsOf, prepareFinal, preparePartial, type FinalPicture } from "@/lib/jobs/pictures";
 import { deadlineFor, downgradeOf, ladderFor, retryDecision, shouldFallBack, type LadderStep } from "@/lib/jobs/policy";
+import { stageBlob, stageBytes, type StagedBlob } from "@/lib/storage/blobs";
 import { mark } from "@/lib/trace";
 
 /**
@@ -29,7 +30,7 @@ export type ImageJob = {
 };
 
 export type ImageOutcome =
-  | { ok: true; imageId: string; bytes: Buffer }
+  | { ok: true; imageId: string; sha256: string }
   | { ok: false; error: GatewayError };
 
 /** The longest an attempt's bookkeeping waits for the gateway to answer before it is written anyway. */
@@ -97,10 +98,11 @@ async function runAttempt(ctx: Ctx, step: LadderStep): Promise<ImageOutcome> {
   try {
     const call: ImageCall = { ...job.call, size: step.size, quality: step.quality };
     const limits = { signal: ctx.signal, deadlineMs: deadlineFor(step.size, env), idleMs: env.STREAM_IDLE_MS, onAnswer: book };
-    for await (const event of streamImage(env.gateway, call, limits)) {
+    // Each picture's bytes are written to a staged blob as they arrive, never held whole.
+    for await (const event of streamImage(env.gateway, call, limits, stageBlob)) {
       if (event.type === "partial") {
         firstPartialMs ??= Date.now() - started;
-        const [partial] = await Promise.all([ours(preparePartial(owner, event.index, event.b64)), bookedOrThrow()]);
+        const [partial] = await Promise.all([ours(preparePartial(owner, event.index, event.image)), bookedOrThrow()]);
         mark("image:partial-stored");
         await ours(
           appendEvent(
@@ -113,7 +115,7 @@ async function runAttempt(ctx: Ctx, step: LadderStep): Promise<ImageOutcome> {
         mark("image:partial-event");
         continue;
       }
-      const picture = await ours(finalPicture(step, event.b64, event));
+      const picture = await ours(finalPicture(step, event.image, event));
       const [final] = await Promise.all([ours(prepareFinal(owner, picture)), bookedOrThrow()]);
       const latencyMs = Date.now() - started;
       await ours(
@@ -122,13 +124,13 @@ async function runAttempt(ctx: Ctx, step: LadderStep): Promise<ImageOutcome> {
           closeAttempt(attemptId, { status: "ok", usage: event.usage, latencyMs, firstPartialMs }),
         ]),
       );
-      return { ok: true, imageId: final.id, bytes: picture.bytes };
+      return { ok: true, imageId: final.id, sha256: picture.blob.sha256 };
     }
     throw new GatewayError("bad_response", "truncated_stream", "The gateway's stream ended before the image was complete.");
   } catch (thrown) {
     // Our own database or disk failing is not the gateway's fault: let the job fail over (its
     // lease runs out and it is re-run) instead of blaming the gateway and retrying.
-    if (thrown instanceof OwnFailure) throw thrown.cause;
+    if (thrown instanceof OwnFailure || thrown instanceof SinkFailure) throw thrown.cause;
     const bookingFailure = await book();
     if (bookingFailure) throw bookingFailure.cause;
     const error = ctx.signal.aborted ? cancelled(ctx.signal) : toGatewayError(thrown);
@@ -146,17 +148,21 @@ async function runAttempt(ctx: Ctx, step: LadderStep): Promise<ImageOutcome> {
   }
 }
 
-async function finalPicture(step: LadderStep, b64: string, event: { echo: FinalPicture["echo"]; usage: FinalPicture["usage"]; revisedPrompt: string | null }): Promise<FinalPicture> {
-  let { bytes, facts } = await decodeImage(b64);
+async function finalPicture(step: LadderStep, staged: StagedBlob, event: { echo: FinalPicture["echo"]; usage: FinalPicture["usage"]; revisedPrompt: string | null }): Promise<FinalPicture> {
+  let facts = factsOf(staged);
+  let blob = staged;
   const downgraded = downgradeOf(step, { width: facts.width, height: facts.height, echoedSize: event.echo.size, echoedQuality: event.echo.quality });
   let note = downgraded;
   const target = step.upscaleTo ? parseSize(step.upscaleTo) : null;
   if (target) {
-    bytes = await sharp(bytes).resize(target.width, target.height, { fit: "fill", kernel: "lanczos3" }).toFormat(facts.format).toBuffer();
+    // The one step that holds a picture whole: the small drawing, upscaled and stored in its place.
+    const upscaled = await sharp(staged.read()).resize(target.width, target.height, { fit: "fill", kernel: "lanczos3" }).toFormat(facts.format).toBuffer();
+    staged.discard();
+    blob = stageBytes(upscaled);
     note = `drawn at ${facts.width}x${facts.height} and upscaled to ${step.upscaleTo}${downgraded ? `; ${downgraded}` : ""}`;
     facts = { ...facts, width: target.width, height: target.height };
   }
-  return { bytes, facts, echo: event.echo, usage: event.usage, revisedPrompt: event.revisedPrompt, downgraded: note };
+  return { blob, facts, echo: event.echo, usage: event.usage, revisedPrompt: event.revisedPrompt, downgraded: note };
 }
 
 function imageEvent(imageIndex: number, imageId: string, picture: FinalPicture, step: string): Extract<GenerationEvent, { type: "image" }>["data"] {

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { mkdir, readFile, writeFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -48,6 +48,91 @@ export async function putBlob(bytes: Uint8Array): Promise<string> {
     throw error;
   }
   return sha256;
+}
+
+/** Bytes written as they arrive, hashed on the way, not in the store until committed. */
+export type StagedBlob = {
+  sha256: string;
+  bytes: number;
+  /** The first bytes, enough to read an image's header without reading the file. */
+  head: Buffer;
+  /** All of it (for the rare step that must hold the picture, such as an upscale). */
+  read(): Buffer;
+  /** Moves it into the store under its sha256 (or drops it when those bytes are there already). */
+  commit(): string;
+  discard(): void;
+};
+
+export type BlobWriter = { write(bytes: Buffer): void; end(): StagedBlob; abort(): void };
+
+const HEAD_BYTES = 64 * 1024;
+
+/**
+ * A blob written piece by piece, so a 25 MB image never has to be held whole: a gateway's stream
+ * is decoded straight into it. Synchronous, like putBlob, for the same reason. `abort()` drops
+ * the file whether or not it was ended.
+ */
+export function stageBlob(): BlobWriter {
+  const staging = path.join(blobRoot(), "staging");
+  mkdirSync(staging, { recursive: true });
+  const temp = path.join(staging, `${randomUUID()}.tmp`);
+  const hash = createHash("sha256");
+  const head: Buffer[] = [];
+  let headBytes = 0;
+  let bytes = 0;
+  let fd: number | null = openSync(temp, "w");
+  const close = () => {
+    if (fd !== null) closeSync(fd);
+    fd = null;
+  };
+  const drop = () => {
+    close();
+    rmSync(temp, { force: true });
+  };
+  return {
+    write(chunk) {
+      writeSync(fd!, chunk);
+      hash.update(chunk);
+      bytes += chunk.length;
+      if (headBytes < HEAD_BYTES) {
+        head.push(Buffer.from(chunk.subarray(0, HEAD_BYTES - headBytes)));
+        headBytes += Math.min(chunk.length, HEAD_BYTES - headBytes);
+      }
+    },
+    end() {
+      close();
+      const sha256 = hash.digest("hex");
+      return {
+        sha256,
+        bytes,
+        head: Buffer.concat(head),
+        read: () => readFileSync(existsSync(temp) ? temp : blobPath(sha256)),
+        commit() {
+          const target = blobPath(sha256);
+          if (existsSync(target)) rmSync(temp, { force: true });
+          else {
+            mkdirSync(path.dirname(target), { recursive: true });
+            renameSync(temp, target);
+          }
+          return sha256;
+        },
+        discard: () => rmSync(temp, { force: true }),
+      };
+    },
+    abort: drop,
+  };
+}
+
+/** Bytes already in hand, staged like streamed ones. */
+export function stageBytes(bytes: Buffer): StagedBlob {
+  const writer = stageBlob();
+  try {
+    writer.write(bytes);
+    return writer.end();
+  } catch (error) {
+    writer.abort();
+    throw error;
+  }
 }
 
 export async function readBlob(sha256: string): Promise<Buffer> {
