@@ -74,6 +74,9 @@ async function startAll(mode: LaunchOptions["mode"], root: string, parts: Parts)
   env.NEXT_EXIT_TIMEOUT_MS = "600000";
   env.HOST = host;
   env.STUDIO_LISTEN_ADDRESS = address;
+  // glibc gives each thread its own heap arena; sharp's threads then keep memory that
+  // fragmentation never returns (sharp's documentation advises this on glibc).
+  env.MALLOC_ARENA_MAX ??= "2";
   const next = path.join(root, "node_modules", "next", "dist", "bin", "next");
   parts.server = spawn(process.execPath, [next, mode, "--hostname", address, "--port", String(port)], { cwd: root, env, stdio: "inherit" });
   parts.server.on("exit", (code, signal) => {

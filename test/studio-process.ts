@@ -18,6 +18,9 @@ export type RunningStudio = {
   crashServer: () => Promise<void>;
   /** What the studio has printed so far (stdout and stderr). */
   output: () => string;
+  /** The launcher's process id; the Next.js server and PostgreSQL run under it. */
+  pid: number;
+  dataDir: string;
 };
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -51,6 +54,8 @@ export async function startStudio(env: Record<string, string>, options: { dataDi
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
     output: () => out,
+    pid: child.pid!,
+    dataDir,
     crashServer: async () => {
       // The launcher's one child, which Next.js renames "next-server (v…)".
       const children = spawnSync("pgrep", ["-P", String(child.pid)], { encoding: "utf8" }).stdout.split("\n").filter(Boolean);
