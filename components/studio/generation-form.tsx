@@ -86,6 +86,7 @@ export function GenerationForm({ allowTransparent, onStarted }: GenerationFormPr
     }
   }
 
+  const warmUp = () => void preloadRequestCheck({ allowTransparent }).catch(() => {});
   const backgrounds = BACKGROUND_OPTIONS.filter((b) => b !== "transparent" || allowTransparent);
   return (
     <form ref={form} action={postForm} onSubmit={submit} onFocus={warmUp} onPointerOver={warmUp} noValidate className="space-y-4" aria-label="Generation settings">
@@ -199,10 +200,6 @@ function postedProblem({ values, error, fieldErrors }: NonNullable<FormSubmissio
 function serverProblem(error: NonNullable<FormSubmission>["error"], values: FormValues): Problem {
   const { field, message, code } = error;
   return { heading: "The server did not take the request:", items: [{ target: field && isFormField(field) ? targetOf(field, values) : undefined, message }], code };
-}
-
-function warmUp() {
-  preloadRequestCheck().catch(() => {});
 }
 
 function listErrors(errors: FieldErrors, values: FormValues): Problem["items"] {
