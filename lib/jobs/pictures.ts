@@ -3,7 +3,7 @@ import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/client";
 import type { Echo, Usage } from "@/lib/gateway/stream-image";
 import { GatewayError } from "@/lib/gateway/errors";
-import { inspectImage, makeThumbnail, NotAnImageError, type ImageFacts } from "@/lib/images/inspect";
+import { inspectImage, makePreview, makeThumbnail, needsPreview, NotAnImageError, type ImageFacts } from "@/lib/images/inspect";
 import { Semaphore } from "@/lib/jobs/semaphore";
 import { blobPath, putBlob, type StagedBlob } from "@/lib/storage/blobs";
 
@@ -14,7 +14,7 @@ import { blobPath, putBlob, type StagedBlob } from "@/lib/storage/blobs";
  * browser). The content is checked, so corrupt data becomes a clear failure, not a broken file.
  */
 export type Owner = { ownerId: string; generationId: string; attemptId: string; imageIndex: number };
-export type PreparedPicture = { id: string; insert: Prisma.Sql };
+export type PreparedPicture = { id: string; insert: Prisma.Sql; /** What the live view shows. */ url: string };
 
 /** What the staged bytes are, read from their header; data that is no image is dropped and refused. */
 export function factsOf(staged: StagedBlob): ImageFacts {
@@ -38,6 +38,7 @@ type Row = Owner & {
   kind: "partial" | "final";
   partialIndex: number | null;
   sha256: string;
+  previewSha256?: string | null;
   facts: ImageFacts;
   bytes: number;
   echo?: Echo;
@@ -47,10 +48,10 @@ type Row = Owner & {
 };
 
 function insertImage(id: string, r: Row): Prisma.Sql {
-  return Prisma.sql`INSERT INTO images (id, owner_id, generation_id, attempt_id, kind, image_index, partial_index, sha256, format,
+  return Prisma.sql`INSERT INTO images (id, owner_id, generation_id, attempt_id, kind, image_index, partial_index, sha256, preview_sha256, format,
       width, height, bytes, echoed_size, echoed_quality, echoed_background, echoed_format, revised_prompt, usage, downgraded)
     VALUES (${id}::uuid, ${r.ownerId}::uuid, ${r.generationId}::uuid, ${r.attemptId}::uuid, ${r.kind}, ${r.imageIndex}, ${r.partialIndex},
-      ${r.sha256}, ${r.facts.format}, ${r.facts.width}, ${r.facts.height}, ${r.bytes}, ${r.echo?.size ?? null}, ${r.echo?.quality ?? null},
+      ${r.sha256}, ${r.previewSha256 ?? null}, ${r.facts.format}, ${r.facts.width}, ${r.facts.height}, ${r.bytes}, ${r.echo?.size ?? null}, ${r.echo?.quality ?? null},
       ${r.echo?.background ?? null}, ${r.echo?.outputFormat ?? null}, ${r.revisedPrompt ?? null},
       ${r.usage ? JSON.stringify(r.usage) : null}::jsonb, ${r.downgraded ?? null})
     RETURNING id`;
@@ -59,8 +60,11 @@ function insertImage(id: string, r: Row): Prisma.Sql {
 export async function preparePartial(owner: Owner, partialIndex: number, staged: StagedBlob): Promise<PreparedPicture> {
   const facts = factsOf(staged);
   const sha256 = staged.commit();
+  // Made from the stored file, which the page cache still holds: the copy costs a decode, not a read.
+  const previewSha256 = needsPreview(facts) ? await putBlob(await makePreview(blobPath(sha256))) : null;
   const id = randomUUID();
-  return { id, insert: insertImage(id, { ...owner, kind: "partial", partialIndex, sha256, facts, bytes: staged.bytes }) };
+  const insert = insertImage(id, { ...owner, kind: "partial", partialIndex, sha256, previewSha256, facts, bytes: staged.bytes });
+  return { id, insert, url: previewSha256 ? `/api/images/${id}/preview` : `/api/images/${id}` };
 }
 
 export type FinalPicture = {
@@ -77,7 +81,8 @@ export async function prepareFinal(owner: Owner, picture: FinalPicture): Promise
   const sha256 = picture.blob.commit();
   const id = randomUUID();
   const { facts, echo, revisedPrompt, usage, downgraded } = picture;
-  return { id, insert: insertImage(id, { ...owner, kind: "final", partialIndex: null, sha256, facts, bytes: picture.blob.bytes, echo, revisedPrompt, usage, downgraded }) };
+  const insert = insertImage(id, { ...owner, kind: "final", partialIndex: null, sha256, facts, bytes: picture.blob.bytes, echo, revisedPrompt, usage, downgraded });
+  return { id, insert, url: `/api/images/${id}` };
 }
 
 /**

@@ -108,7 +108,7 @@ async function runAttempt(ctx: Ctx, step: LadderStep): Promise<ImageOutcome> {
           appendEvent(
             job.generationId,
             "partial",
-            { imageIndex: job.imageIndex, partialIndex: event.index, partialCount: job.call.partial_images, imageId: partial.id, url: `/api/images/${partial.id}` },
+            { imageIndex: job.imageIndex, partialIndex: event.index, partialCount: job.call.partial_images, imageId: partial.id, url: partial.url },
             { prelude: partial.insert },
           ),
         );

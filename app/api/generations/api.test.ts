@@ -7,6 +7,8 @@ import * as item from "./[id]/route";
 import * as events from "./[id]/events/route";
 import * as image from "../images/[id]/route";
 import * as thumb from "../images/[id]/thumb/route";
+import * as preview from "../images/[id]/preview/route";
+import sharp from "sharp";
 
 /** The HTTP API's handlers with real requests, a real database and the simulator behind them. */
 let studio: Studio;
@@ -128,6 +130,22 @@ describe("GET /api/generations/<id>/events", () => {
     const thumbnail = await thumb.GET(new Request(`http://studio.test/api/images/${final.imageId}/thumb`), params({ id: final.imageId }));
     expect(thumbnail.headers.get("content-type")).toBe("image/webp");
     expect((await thumbnail.arrayBuffer()).byteLength).toBeGreaterThan(100);
+  });
+
+  it("points the live view at a browser-sized WebP copy of a large partial, the original kept", async () => {
+    const { id } = (await (await post(JSON.stringify({ prompt: "sse: a wide partial", size: "2560x1440", partial_images: 1, quality: "low" }))).json()) as { id: string };
+    const all = await collectSse(await events.GET(new Request(`http://studio.test/api/generations/${id}/events`), params({ id })));
+    const partial = all.find((e) => e.event === "partial")!.data as { url: string; imageId: string };
+    expect(partial.url).toBe(`/api/images/${partial.imageId}/preview`);
+    const shown = await preview.GET(new Request(`http://studio.test${partial.url}`), params({ id: partial.imageId }));
+    expect(shown.headers.get("content-type")).toBe("image/webp");
+    expect(await sharp(Buffer.from(await shown.arrayBuffer())).metadata()).toMatchObject({ format: "webp", width: 1600, height: 900 });
+    const original = await image.GET(new Request(`http://studio.test/api/images/${partial.imageId}`), params({ id: partial.imageId }));
+    expect(await sharp(Buffer.from(await original.arrayBuffer())).metadata()).toMatchObject({ format: "png", width: 2560, height: 1440 });
+    // A small partial has no copy: its preview is the image itself.
+    const small = await db().image.findFirstOrThrow({ where: { kind: "partial", width: 1024 } });
+    const same = await preview.GET(new Request(`http://studio.test/api/images/${small.id}/preview`), params({ id: small.id }));
+    expect([same.headers.get("content-type"), same.headers.get("etag")]).toEqual([`image/${small.format}`, `"${small.sha256}"`]);
   });
 
   it("is scoped to the owner: another user's generation is not found", async () => {
