@@ -10,7 +10,8 @@ export type OutputFormat = "png" | "jpeg" | "webp";
 /** Raw pixels, 3 channels (RGB) when opaque, 4 (RGBA) when the background is transparent. */
 export type Raster = { data: Buffer; width: number; height: number; channels: 3 | 4 };
 
-export type Encoding = { format: OutputFormat; compression: number };
+/** `grained`: the pixels are noise, which deflate cannot shrink, so PNGs are stored without trying. */
+export type Encoding = { format: OutputFormat; compression: number; grained?: boolean };
 
 type Rgb = [number, number, number];
 
@@ -290,13 +291,13 @@ export async function paintEdit(spec: EditSpec): Promise<Raster> {
   return { data: out, width, height, channels: 3 };
 }
 
-function encode(pipeline: Sharp, { format, compression }: Encoding): Promise<Buffer> {
+function encode(pipeline: Sharp, { format, compression, grained }: Encoding): Promise<Buffer> {
   // output_compression works as the encoder quality (100, the default, compresses least);
   // sharp's quality starts at 1.
   const quality = Math.min(100, Math.max(1, Math.round(compression)));
   switch (format) {
     case "png":
-      return pipeline.png({ compressionLevel: PNG_COMPRESSION_LEVEL, adaptiveFiltering: false }).toBuffer();
+      return pipeline.png({ compressionLevel: grained ? 0 : PNG_COMPRESSION_LEVEL, adaptiveFiltering: false }).toBuffer();
     case "jpeg":
       return pipeline.jpeg({ quality }).toBuffer();
     case "webp":
@@ -314,8 +315,11 @@ export function partialScales(count: number): number[] {
   return ladder[count] ?? [];
 }
 
-/** A partial preview: the final picture shrunk by `scale` and blown back up (pixelated), same size and format. */
-export async function encodePartial(raster: Raster, scale: number, encoding: Encoding): Promise<Buffer> {
+/**
+ * A partial preview: the final picture shrunk by `scale` and blown back up (pixelated), same size
+ * and format; with grain, grained again after, as a real partial carries full-size detail.
+ */
+export async function encodePartial(raster: Raster, scale: number, encoding: Encoding, grain = 0): Promise<Buffer> {
   const small = await toRaster(
     fromRaster(raster).resize(
       Math.max(1, Math.round(raster.width * scale)),
@@ -323,5 +327,7 @@ export async function encodePartial(raster: Raster, scale: number, encoding: Enc
       { fit: "fill" },
     ),
   );
-  return encode(fromRaster(small).resize(raster.width, raster.height, { fit: "fill", kernel: "nearest" }), encoding);
+  const blocky = fromRaster(small).resize(raster.width, raster.height, { fit: "fill", kernel: "nearest" });
+  if (grain <= 0) return encode(blocky, encoding);
+  return encode(fromRaster(addGrain(await toRaster(blocky), grain)), encoding);
 }

@@ -91,6 +91,7 @@ function generationJob(request: ImageRequest, grain: number): ImageJob {
     inputImages: [],
     revisedPrompt: `A detailed image of: ${request.prompt.trim()}`,
     transparent,
+    grain,
     render: (variant, { width, height }) =>
       drawPicture({ seed: seedFor(request.prompt, draw, variant), caption, width, height, transparent }).then((raster) => addGrain(raster, grain)),
   };
@@ -115,6 +116,7 @@ function editJob(request: ImageRequest, uploads: EditUploads, grain: number): Im
     revisedPrompt: `The input image, edited: ${request.prompt.trim()}`,
     // Edits always come back opaque: the input image is the background.
     transparent: false,
+    grain,
     render: (variant, { width, height }) =>
       paintEdit({
         picture: { seed: seedFor(request.prompt, draw, variant), caption, width, height, transparent: false },

@@ -30,6 +30,8 @@ export type ImageJob = {
   transparent: boolean;
   /** Draws image number `variant` (0-based) at the given size. */
   render(variant: number, size: Dimensions): Promise<Raster>;
+  /** Photo-like grain (draw.ts: addGrain), given to partials too so they weigh what real ones do. */
+  grain: number;
 };
 
 /** What is actually drawn, and what the response claims. They differ only under size faults. */
@@ -79,8 +81,8 @@ function echoedFields(job: ImageJob, shape: Shape) {
   };
 }
 
-function encodingOf(request: ImageRequest): Encoding {
-  return { format: request.outputFormat, compression: request.outputCompression };
+function encodingOf(job: ImageJob): Encoding {
+  return { format: job.request.outputFormat, compression: job.request.outputCompression, grained: job.grain > 0 };
 }
 
 function b64(image: Buffer, corrupt: CorruptMode | undefined): string {
@@ -191,7 +193,7 @@ class EventStream {
 
 /** Starts drawing every image of a job at once, so the work overlaps the configured latency. */
 function startImages(job: ImageJob, shape: Shape, count: number): Promise<Buffer[]> {
-  const encoding = encodingOf(job.request);
+  const encoding = encodingOf(job);
   const images = Promise.all(
     Array.from({ length: count }, (_, variant) => job.render(variant, shape.drawn).then((raster) => encodeRaster(raster, encoding))),
   );
@@ -204,11 +206,11 @@ function startImages(job: ImageJob, shape: Shape, count: number): Promise<Buffer
  * so the first partial is not slowed down by the others competing for the same cores.
  */
 function startStreamImages(job: ImageJob, shape: Shape): { partials: Promise<Buffer>[]; final: Promise<Buffer> } {
-  const encoding = encodingOf(job.request);
+  const encoding = encodingOf(job);
   const raster = job.render(0, shape.drawn);
   let previous: Promise<unknown> = raster;
   const partials = partialScales(job.request.partialImages).map((scale) => {
-    const partial = previous.then(() => raster).then((r) => encodePartial(r, scale, encoding));
+    const partial = previous.then(() => raster).then((r) => encodePartial(r, scale, encoding, job.grain));
     previous = partial;
     return partial;
   });
