@@ -1,6 +1,7 @@
 /**
  * Fault injection. A spec is a comma-separated list of faults, each `name[:arg][;key=value]...`,
  * e.g. `status:429;retry-after=7`, `slow:2000,keepalive`, `corrupt-b64;mode=truncated`, or `ok`.
+ * `corrupt-b64` spoils the final image, or with `at=partials` every partial preview instead.
  * Specs arrive per request in the `x-sim-fault` header, from the scripted queue (matched on the
  * prompt), or embedded in the prompt as `[[sim:<spec>]]` — in that order of precedence.
  */
@@ -25,6 +26,8 @@ export type FaultPlan = {
   /** wrong-size: smaller image, asked size echoed; downgrade: smaller size and lower quality, both echoed. */
   imageSize?: "wrong-size" | "downgrade";
   corrupt?: CorruptMode;
+  /** Which images `corrupt` spoils. */
+  corruptAt?: "final" | "partials";
   slowMs: number;
   keepalive: boolean;
 };
@@ -100,9 +103,12 @@ function addFault(plan: FaultPlan, part: Part, spec: string): void {
       onlyParams(part, spec, []);
       return claim("imageSize", part.name);
     case "corrupt-b64": {
-      onlyParams(part, spec, ["mode"]);
+      onlyParams(part, spec, ["mode", "at"]);
       const mode = CORRUPT_MODES.find((m) => m === (part.params.get("mode") ?? "invalid"));
       if (!mode) throw new FaultSpecError(spec, `corrupt-b64 mode must be one of ${CORRUPT_MODES.join(", ")}`);
+      const at = part.params.get("at") ?? "final";
+      if (at !== "final" && at !== "partials") throw new FaultSpecError(spec, `corrupt-b64 at must be final or partials`);
+      plan.corruptAt = at;
       return claim("corrupt", mode);
     }
     case "keepalive":

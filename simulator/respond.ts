@@ -299,7 +299,7 @@ async function deliverStream(ex: Exchange, job: ImageJob, plan: FaultPlan | unde
     mark("sim:partial-send");
     stream.send(`${job.eventPrefix}.partial_image`, {
       type: `${job.eventPrefix}.partial_image`,
-      b64_json: image.toString("base64"),
+      b64_json: plan?.corruptAt === "partials" ? b64(image, plan.corrupt) : image.toString("base64"),
       partial_image_index: index,
       created_at: unixNow(),
       ...echoedFields(job, shape),
@@ -312,7 +312,7 @@ async function deliverStream(ex: Exchange, job: ImageJob, plan: FaultPlan | unde
   const image = await stream.waitFor(times.finalAt, final);
   stream.send(`${job.eventPrefix}.completed`, {
     type: `${job.eventPrefix}.completed`,
-    b64_json: b64(image, plan?.corrupt),
+    b64_json: b64(image, plan?.corruptAt === "partials" ? undefined : plan?.corrupt),
     created_at: unixNow(),
     ...echoedFields(job, shape),
     usage: computeUsage({

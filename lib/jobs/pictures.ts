@@ -61,10 +61,19 @@ export async function preparePartial(owner: Owner, partialIndex: number, staged:
   const facts = factsOf(staged);
   const sha256 = staged.commit();
   // Made from the stored file, which the page cache still holds: the copy costs a decode, not a read.
-  const previewSha256 = needsPreview(facts) ? await putBlob(await makePreview(blobPath(sha256))) : null;
+  const previewSha256 = needsPreview(facts) ? await putBlob(await previewOf(sha256)) : null;
   const id = randomUUID();
   const insert = insertImage(id, { ...owner, kind: "partial", partialIndex, sha256, previewSha256, facts, bytes: staged.bytes });
   return { id, insert, url: previewSha256 ? `/api/images/${id}/preview` : `/api/images/${id}` };
+}
+
+/** A partial whose header reads but whose pixels do not (cut short) is the gateway's fault, not the disk's. */
+async function previewOf(sha256: string): Promise<Buffer> {
+  try {
+    return await makePreview(blobPath(sha256));
+  } catch (error) {
+    throw new GatewayError("bad_response", "corrupt_image", `The gateway sent a partial image that cannot be decoded: ${(error as Error).message}`);
+  }
 }
 
 export type FinalPicture = {

@@ -91,7 +91,8 @@ export function stageBlob(): BlobWriter {
   };
   return {
     write(chunk) {
-      writeSync(fd!, chunk);
+      // A write to a file may take fewer bytes than asked (rarely); the rest follows.
+      for (let done = 0; done < chunk.length; ) done += writeSync(fd!, chunk, done);
       hash.update(chunk);
       bytes += chunk.length;
       if (headBytes < HEAD_BYTES) {
