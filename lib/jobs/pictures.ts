@@ -3,7 +3,7 @@ import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/client";
 import type { Echo, Usage } from "@/lib/gateway/stream-image";
 import { GatewayError } from "@/lib/gateway/errors";
-import { inspectImage, makePreview, makeThumbnail, needsPreview, NotAnImageError, type ImageFacts } from "@/lib/images/inspect";
+import { inspectImage, makeThumbnail, needsPreview, NotAnImageError, type ImageFacts } from "@/lib/images/inspect";
 import { Semaphore } from "@/lib/jobs/semaphore";
 import { blobPath, putBlob, type StagedBlob } from "@/lib/storage/blobs";
 
@@ -14,7 +14,15 @@ import { blobPath, putBlob, type StagedBlob } from "@/lib/storage/blobs";
  * browser). The content is checked, so corrupt data becomes a clear failure, not a broken file.
  */
 export type Owner = { ownerId: string; generationId: string; attemptId: string; imageIndex: number };
-export type PreparedPicture = { id: string; insert: Prisma.Sql; /** What the live view shows. */ url: string };
+export type PreparedPicture = {
+  id: string;
+  sha256: string;
+  insert: Prisma.Sql;
+  /** What the live view shows: a large partial's browser-sized copy (previews.ts), else the image. */
+  url: string;
+  /** The copy is still to be made. */
+  needsPreview: boolean;
+};
 
 /** What the staged bytes are, read from their header; data that is no image is dropped and refused. */
 export function factsOf(staged: StagedBlob): ImageFacts {
@@ -38,7 +46,6 @@ type Row = Owner & {
   kind: "partial" | "final";
   partialIndex: number | null;
   sha256: string;
-  previewSha256?: string | null;
   facts: ImageFacts;
   bytes: number;
   echo?: Echo;
@@ -48,10 +55,10 @@ type Row = Owner & {
 };
 
 function insertImage(id: string, r: Row): Prisma.Sql {
-  return Prisma.sql`INSERT INTO images (id, owner_id, generation_id, attempt_id, kind, image_index, partial_index, sha256, preview_sha256, format,
+  return Prisma.sql`INSERT INTO images (id, owner_id, generation_id, attempt_id, kind, image_index, partial_index, sha256, format,
       width, height, bytes, echoed_size, echoed_quality, echoed_background, echoed_format, revised_prompt, usage, downgraded)
     VALUES (${id}::uuid, ${r.ownerId}::uuid, ${r.generationId}::uuid, ${r.attemptId}::uuid, ${r.kind}, ${r.imageIndex}, ${r.partialIndex},
-      ${r.sha256}, ${r.previewSha256 ?? null}, ${r.facts.format}, ${r.facts.width}, ${r.facts.height}, ${r.bytes}, ${r.echo?.size ?? null}, ${r.echo?.quality ?? null},
+      ${r.sha256}, ${r.facts.format}, ${r.facts.width}, ${r.facts.height}, ${r.bytes}, ${r.echo?.size ?? null}, ${r.echo?.quality ?? null},
       ${r.echo?.background ?? null}, ${r.echo?.outputFormat ?? null}, ${r.revisedPrompt ?? null},
       ${r.usage ? JSON.stringify(r.usage) : null}::jsonb, ${r.downgraded ?? null})
     RETURNING id`;
@@ -60,20 +67,10 @@ function insertImage(id: string, r: Row): Prisma.Sql {
 export async function preparePartial(owner: Owner, partialIndex: number, staged: StagedBlob): Promise<PreparedPicture> {
   const facts = factsOf(staged);
   const sha256 = staged.commit();
-  // Made from the stored file, which the page cache still holds: the copy costs a decode, not a read.
-  const previewSha256 = needsPreview(facts) ? await putBlob(await previewOf(sha256)) : null;
   const id = randomUUID();
-  const insert = insertImage(id, { ...owner, kind: "partial", partialIndex, sha256, previewSha256, facts, bytes: staged.bytes });
-  return { id, insert, url: previewSha256 ? `/api/images/${id}/preview` : `/api/images/${id}` };
-}
-
-/** A partial whose header reads but whose pixels do not (cut short) is the gateway's fault, not the disk's. */
-async function previewOf(sha256: string): Promise<Buffer> {
-  try {
-    return await makePreview(blobPath(sha256));
-  } catch (error) {
-    throw new GatewayError("bad_response", "corrupt_image", `The gateway sent a partial image that cannot be decoded: ${(error as Error).message}`);
-  }
+  const insert = insertImage(id, { ...owner, kind: "partial", partialIndex, sha256, facts, bytes: staged.bytes });
+  const copy = needsPreview(facts);
+  return { id, sha256, insert, url: copy ? `/api/images/${id}/preview` : `/api/images/${id}`, needsPreview: copy };
 }
 
 export type FinalPicture = {
@@ -91,7 +88,7 @@ export async function prepareFinal(owner: Owner, picture: FinalPicture): Promise
   const id = randomUUID();
   const { facts, echo, revisedPrompt, usage, downgraded } = picture;
   const insert = insertImage(id, { ...owner, kind: "final", partialIndex: null, sha256, facts, bytes: picture.blob.bytes, echo, revisedPrompt, usage, downgraded });
-  return { id, insert, url: `/api/images/${id}` };
+  return { id, sha256, insert, url: `/api/images/${id}`, needsPreview: false };
 }
 
 /**

@@ -8,6 +8,7 @@ import { parseSize } from "@/lib/images/size-rules";
 import { closeAttempt, openAttempt } from "@/lib/jobs/attempt-log";
 import { appendEvent } from "@/lib/jobs/event-log";
 import { factsOf, prepareFinal, preparePartial, type FinalPicture } from "@/lib/jobs/pictures";
+import { startPreview } from "@/lib/jobs/previews";
 import { deadlineFor, downgradeOf, ladderFor, retryDecision, shouldFallBack, type LadderStep } from "@/lib/jobs/policy";
 import { stageBlob, stageBytes, type StagedBlob } from "@/lib/storage/blobs";
 import { mark } from "@/lib/trace";
@@ -104,7 +105,7 @@ async function runAttempt(ctx: Ctx, step: LadderStep): Promise<ImageOutcome> {
         firstPartialMs ??= Date.now() - started;
         const [partial] = await Promise.all([ours(preparePartial(owner, event.index, event.image)), bookedOrThrow()]);
         mark("image:partial-stored");
-        await ours(
+        const announced = ours(
           appendEvent(
             job.generationId,
             "partial",
@@ -112,6 +113,9 @@ async function runAttempt(ctx: Ctx, step: LadderStep): Promise<ImageOutcome> {
             { prelude: partial.insert },
           ),
         );
+        // Made beside the event, which goes out at once; the preview route waits for it if asked first.
+        if (partial.needsPreview) startPreview(partial.id, partial.sha256, announced);
+        await announced;
         mark("image:partial-event");
         continue;
       }

@@ -140,6 +140,11 @@ describe("GET /api/generations/<id>/events", () => {
     const shown = await preview.GET(new Request(`http://studio.test${partial.url}`), params({ id: partial.imageId }));
     expect(shown.headers.get("content-type")).toBe("image/webp");
     expect(await sharp(Buffer.from(await shown.arrayBuffer())).metadata()).toMatchObject({ format: "webp", width: 1600, height: 900 });
+    // Once made, the row keeps it; a copy lost (or made by a process now gone) is made again on request.
+    await expect.poll(async () => (await db().image.findUniqueOrThrow({ where: { id: partial.imageId } })).previewSha256).toBeTruthy();
+    await db().image.update({ where: { id: partial.imageId }, data: { previewSha256: null } });
+    const again = await preview.GET(new Request(`http://studio.test${partial.url}`), params({ id: partial.imageId }));
+    expect([again.headers.get("content-type"), again.headers.get("etag")]).toEqual([shown.headers.get("content-type"), shown.headers.get("etag")]);
     const original = await image.GET(new Request(`http://studio.test/api/images/${partial.imageId}`), params({ id: partial.imageId }));
     expect(await sharp(Buffer.from(await original.arrayBuffer())).metadata()).toMatchObject({ format: "png", width: 2560, height: 1440 });
     // A small partial has no copy: its preview is the image itself.

@@ -1,0 +1,43 @@
+import { db } from "@/lib/db/client";
+import type { OwnedImage } from "@/lib/db/generations";
+import { makePreview, needsPreview } from "@/lib/images/inspect";
+import { blobPath, putBlob } from "@/lib/storage/blobs";
+
+/**
+ * Browser-sized copies of large partials (a 4K PNG takes a browser tens of ms to fetch and decode,
+ * far more over a real network). The copy is made beside the partial's event, not before it, so
+ * the event still goes out at once; the preview route waits for a copy in the making, or makes one
+ * when the process that was making it is gone.
+ */
+const making = new Map<string, Promise<string>>();
+
+/** Starts the copy of a stored partial; its row learns of it once both the copy and the row exist. */
+export function startPreview(imageId: string, sha256: string, rowWritten: Promise<unknown>): void {
+  const copy = makeCopy(sha256);
+  making.set(imageId, copy);
+  void Promise.all([copy, rowWritten])
+    .then(([previewSha256]) => db().image.update({ where: { id: imageId }, data: { previewSha256 } }))
+    .catch(() => undefined) // the route makes it again when asked
+    .finally(() => making.delete(imageId));
+}
+
+async function makeCopy(sha256: string): Promise<string> {
+  return putBlob(await makePreview(blobPath(sha256)));
+}
+
+export type Shown = { sha256: string; format: string; bytes?: number };
+
+/** What the live view shows of an image: its copy when it is large, else the image itself. */
+export async function previewOf(image: OwnedImage): Promise<Shown> {
+  const original = { sha256: image.sha256, format: image.format, bytes: image.bytes };
+  if (!needsPreview(image)) return original;
+  if (image.previewSha256) return { sha256: image.previewSha256, format: "webp" };
+  try {
+    const previewSha256 = await (making.get(image.id) ?? makeCopy(image.sha256));
+    await db().image.update({ where: { id: image.id }, data: { previewSha256 } });
+    return { sha256: previewSha256, format: "webp" };
+  } catch {
+    // Bytes that do not decode still go as they came: the browser shows what it can.
+    return original;
+  }
+}
