@@ -7,7 +7,8 @@ import { startStudio } from "./harness";
  * (level 6, what Next's server sends), measured in a real Chromium. The baseline in the same run
  * is a page that ships only the framework (Next's 404 page): the difference is the studio's own.
  */
-const TARGET_KB = 110;
+/** The aim: the studio's own JavaScript on `/`, above the framework's baseline (Next 16, React 19). */
+const TARGET_OWN_KB = 12;
 
 async function scriptsOf(baseUrl: string, path: string): Promise<{ url: string; raw: number; gzip: number }[]> {
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--disable-background-networking", "--no-first-run"] });
@@ -40,9 +41,10 @@ async function main(): Promise<void> {
     }
     const total = sum(page);
     const baseline = sum(framework);
-    console.log(`\n/ total:                 ${kb(total)} KB gzip in ${page.length} scripts (target ${TARGET_KB} KB: ${total / 1024 <= TARGET_KB ? "met" : "not met"})`);
+    console.log(`\n/ total:                 ${kb(total)} KB gzip in ${page.length} scripts`);
     console.log(`baseline (framework 404): ${kb(baseline)} KB gzip`);
-    console.log(`studio's own on /:        ${kb(total - baseline)} KB gzip`);
+    const own = (total - baseline) / 1024;
+    console.log(`studio's own on /:        ${own.toFixed(1)} KB gzip (target under ${TARGET_OWN_KB} KB: ${own < TARGET_OWN_KB ? "met" : "not met"})`);
   } finally {
     await studio.stop();
   }
