@@ -1,6 +1,7 @@
 import { db } from "@/lib/db/client";
 import type { OwnedImage } from "@/lib/db/generations";
 import { makePreview, needsPreview } from "@/lib/images/inspect";
+import { Semaphore } from "@/lib/jobs/semaphore";
 import { blobPath, putBlob } from "@/lib/storage/blobs";
 
 /**
@@ -10,6 +11,8 @@ import { blobPath, putBlob } from "@/lib/storage/blobs";
  * when the process that was making it is gone.
  */
 const making = new Map<string, Promise<string>>();
+/** Two decodes at a time: twenty 4K partials arriving together would otherwise all be in memory at once. */
+const copying = new Semaphore(2, 2);
 
 /** Starts the copy of a stored partial; its row learns of it once both the copy and the row exist. */
 export function startPreview(imageId: string, sha256: string, rowWritten: Promise<unknown>): void {
@@ -21,8 +24,8 @@ export function startPreview(imageId: string, sha256: string, rowWritten: Promis
     .finally(() => making.delete(imageId));
 }
 
-async function makeCopy(sha256: string): Promise<string> {
-  return putBlob(await makePreview(blobPath(sha256)));
+function makeCopy(sha256: string): Promise<string> {
+  return copying.run(false, async () => putBlob(await makePreview(blobPath(sha256))));
 }
 
 export type Shown = { sha256: string; format: string; bytes?: number };
