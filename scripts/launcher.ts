@@ -77,6 +77,10 @@ async function startAll(mode: LaunchOptions["mode"], root: string, parts: Parts)
   // glibc gives each thread its own heap arena; sharp's threads then keep memory that
   // fragmentation never returns (sharp's documentation advises this on glibc).
   env.MALLOC_ARENA_MAX ??= "2";
+  // V8 grows its young generation to 16 MB a half-space while images stream through in 64 KB
+  // chunks; 4 MB kept the server's peak some 45 MB lower in bench:memory, scavenging more often.
+  // A setting of the person's own, given later in NODE_OPTIONS, wins.
+  env.NODE_OPTIONS = `--max-semi-space-size=4 ${process.env.NODE_OPTIONS ?? ""}`.trim();
   const next = path.join(root, "node_modules", "next", "dist", "bin", "next");
   parts.server = spawn(process.execPath, [next, mode, "--hostname", address, "--port", String(port)], { cwd: root, env, stdio: "inherit" });
   parts.server.on("exit", (code, signal) => {

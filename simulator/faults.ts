@@ -2,6 +2,7 @@
  * Fault injection. A spec is a comma-separated list of faults, each `name[:arg][;key=value]...`,
  * e.g. `status:429;retry-after=7`, `slow:2000,keepalive`, `corrupt-b64;mode=truncated`, or `ok`.
  * `corrupt-b64` spoils the final image, or with `at=partials` every partial preview instead.
+ * `grain:N` gives this request's pictures photo-like grain (draw.ts: addGrain), whatever SIM_GRAIN says.
  * Specs arrive per request in the `x-sim-fault` header, from the scripted queue (matched on the
  * prompt), or embedded in the prompt as `[[sim:<spec>]]` — in that order of precedence.
  */
@@ -30,6 +31,7 @@ export type FaultPlan = {
   corruptAt?: "final" | "partials";
   slowMs: number;
   keepalive: boolean;
+  grain?: number;
 };
 
 export class FaultSpecError extends Error {
@@ -62,7 +64,7 @@ function onlyParams(part: Part, spec: string, allowed: string[]): void {
   for (const key of part.params.keys()) {
     if (!allowed.includes(key)) throw new FaultSpecError(spec, `"${part.name}" takes no parameter "${key}"`);
   }
-  if (part.arg !== undefined && !["status", "moderation", "slow"].includes(part.name)) {
+  if (part.arg !== undefined && !["status", "moderation", "slow", "grain"].includes(part.name)) {
     throw new FaultSpecError(spec, `"${part.name}" takes no argument`);
   }
 }
@@ -115,6 +117,13 @@ function addFault(plan: FaultPlan, part: Part, spec: string): void {
       onlyParams(part, spec, []);
       plan.keepalive = true;
       return;
+    case "grain": {
+      onlyParams(part, spec, []);
+      const grain = Number(part.arg ?? "6");
+      if (!Number.isInteger(grain) || grain < 0 || grain > 64) throw new FaultSpecError(spec, "grain takes a whole number from 0 to 64");
+      plan.grain = grain;
+      return;
+    }
     case "slow": {
       onlyParams(part, spec, []);
       const ms = Number(part.arg);

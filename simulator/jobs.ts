@@ -14,8 +14,8 @@ export type Incoming = {
   /** The body as logged, null when it could not be parsed. */
   log: Record<string, unknown> | null;
   prompt: string | undefined;
-  /** Validates the request; throws ApiError (400) on any problem. */
-  toJob(): Promise<ImageJob>;
+  /** Validates the request; throws ApiError (400) on any problem. `grain`: draw.ts's addGrain. */
+  toJob(grain: number): Promise<ImageJob>;
 };
 
 function promptOf(values: Record<string, unknown>): string | undefined {
@@ -36,10 +36,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** How requests are read and pictures made: the parse rules, and the grain of the pictures (draw.ts). */
-export type JobOptions = ParseOptions & { grain: number };
-
-export function readGeneration(body: Buffer, options: JobOptions): Incoming {
+export function readGeneration(body: Buffer, options: ParseOptions): Incoming {
   let values: unknown;
   try {
     values = JSON.parse(body.toString("utf8"));
@@ -60,10 +57,10 @@ export function readGeneration(body: Buffer, options: JobOptions): Incoming {
     };
   }
   const fields = values;
-  return { log: fields, prompt: promptOf(fields), toJob: async () => generationJob(parseGenerationFields(fields, options), options.grain) };
+  return { log: fields, prompt: promptOf(fields), toJob: async (grain) => generationJob(parseGenerationFields(fields, options), grain) };
 }
 
-export async function readEdit(body: Buffer<ArrayBuffer>, contentType: string | undefined, options: JobOptions): Promise<Incoming> {
+export async function readEdit(body: Buffer<ArrayBuffer>, contentType: string | undefined, options: ParseOptions): Promise<Incoming> {
   let form: FormContent;
   try {
     form = await readForm(body, contentType);
@@ -73,9 +70,9 @@ export async function readEdit(body: Buffer<ArrayBuffer>, contentType: string | 
   return {
     log: describeForm(form),
     prompt: promptOf(form.fields),
-    toJob: async () => {
+    toJob: async (grain) => {
       const request = parseEditFields(form.fields, options);
-      return editJob(request, await checkEditUploads(form.files), options.grain);
+      return editJob(request, await checkEditUploads(form.files), grain);
     },
   };
 }

@@ -181,7 +181,7 @@ async function handleImages(state: State, ex: Exchange, entry: RequestLogEntry, 
   mark("sim:request");
   const body = await readBody(ex.req);
   entry.bodyBytes = body.length;
-  const options = { allowTransparent: state.allowTransparent, grain: state.grain };
+  const options = { allowTransparent: state.allowTransparent };
   const incoming: Incoming =
     kind === "generation" ? readGeneration(body, options) : await readEdit(body, ex.req.headers["content-type"], options);
   entry.body = incoming.log;
@@ -192,7 +192,7 @@ async function handleImages(state: State, ex: Exchange, entry: RequestLogEntry, 
     if (plan.slowMs > 0) await sleep(plan.slowMs, undefined, { signal: ex.signal });
     return preempt(ex, plan.preempt);
   }
-  const job = await incoming.toJob();
+  const job = await incoming.toJob(plan?.grain ?? state.grain);
   await deliver(ex, job, plan, state.timing);
 }
 

@@ -24,8 +24,10 @@ export const FAST_SETTINGS: Record<string, string> = {
 
 export type Studio = { sim: Simulator; dataDir: string; simControl: string; worker: Worker | null; env: Record<string, string> };
 
-export async function openStudio(options: { latency?: LatencyOptions; settings?: Record<string, string>; worker?: boolean } = {}): Promise<Studio> {
-  const sim = await startSimulator({ port: 0, latency: options.latency });
+type OpenOptions = { latency?: LatencyOptions; settings?: Record<string, string>; worker?: boolean; /** Simulator pictures of real weight. */ grain?: number };
+
+export async function openStudio(options: OpenOptions = {}): Promise<Studio> {
+  const sim = await startSimulator({ port: 0, latency: options.latency, grain: options.grain });
   const dataDir = await mkdtemp(path.join(tmpdir(), "studio-test-data-"));
   const vars: Record<string, string> = {
     DATABASE_URL: inject("databaseUrl"),

@@ -69,7 +69,7 @@ export async function preparePartial(owner: Owner, partialIndex: number, staged:
   const sha256 = staged.commit();
   const id = randomUUID();
   const insert = insertImage(id, { ...owner, kind: "partial", partialIndex, sha256, facts, bytes: staged.bytes });
-  const copy = needsPreview(facts);
+  const copy = needsPreview(staged);
   return { id, sha256, insert, url: copy ? `/api/images/${id}/preview` : `/api/images/${id}`, needsPreview: copy };
 }
 

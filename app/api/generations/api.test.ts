@@ -132,8 +132,9 @@ describe("GET /api/generations/<id>/events", () => {
     expect((await thumbnail.arrayBuffer()).byteLength).toBeGreaterThan(100);
   });
 
-  it("points the live view at a browser-sized WebP copy of a large partial, the original kept", async () => {
-    const { id } = (await (await post(JSON.stringify({ prompt: "sse: a wide partial", size: "2560x1440", partial_images: 1, quality: "low" }))).json()) as { id: string };
+  it("points the live view at a browser-sized WebP copy of a heavy partial, the original kept", async () => {
+    // The grain makes a partial weigh what a real one does (here some 11 MB).
+    const { id } = (await (await post(JSON.stringify({ prompt: "sse: a wide partial [[sim:grain:6]]", size: "2560x1440", partial_images: 1, quality: "low" }))).json()) as { id: string };
     const all = await collectSse(await events.GET(new Request(`http://studio.test/api/generations/${id}/events`), params({ id })));
     const partial = all.find((e) => e.event === "partial")!.data as { url: string; imageId: string };
     expect(partial.url).toBe(`/api/images/${partial.imageId}/preview`);
