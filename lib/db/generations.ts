@@ -172,12 +172,12 @@ export async function listGenerations(ownerId: string, params: URLSearchParams) 
   };
 }
 
-export type OwnedImage = { id: string; sha256: string; thumbSha256: string | null; previewSha256: string | null; format: string; bytes: number; width: number; height: number };
+export type OwnedImage = { id: string; sha256: string; thumbSha256: string | null; previewSha256: string | null; format: string; bytes: number };
 
 /** Straight on the pool (no Prisma): every partial preview is fetched through it as it arrives. */
 export async function ownedImage(ownerId: string, id: string): Promise<OwnedImage | null> {
   const rows = await sqlRows<OwnedImage>(Prisma.sql`
-    SELECT id::text, sha256, thumb_sha256 AS "thumbSha256", preview_sha256 AS "previewSha256", format, bytes, width, height FROM images
+    SELECT id::text, sha256, thumb_sha256 AS "thumbSha256", preview_sha256 AS "previewSha256", format, bytes FROM images
     WHERE id = ${id}::uuid AND owner_id = ${ownerId}::uuid`);
   return rows[0] ?? null;
 }

@@ -158,7 +158,7 @@ async function drain(body: ReadableStreamDefaultReader<Uint8Array>): Promise<voi
 
 /** Sink failures are marked, so they pass through as themselves rather than as the gateway's. */
 function guarded<T>(openSink: () => ImageSink<T>): () => ImageSink<T> {
-  const mark = <A extends unknown[], R>(work: (...args: A) => R) => (...args: A): R => {
+  const asSinkFailure = <A extends unknown[], R>(work: (...args: A) => R) => (...args: A): R => {
     try {
       return work(...args);
     } catch (error) {
@@ -166,8 +166,8 @@ function guarded<T>(openSink: () => ImageSink<T>): () => ImageSink<T> {
     }
   };
   return () => {
-    const sink = mark(openSink)();
-    return { write: mark((bytes: Buffer) => sink.write(bytes)), end: mark(() => sink.end()), abort: () => sink.abort() };
+    const sink = asSinkFailure(openSink)();
+    return { write: asSinkFailure((bytes: Buffer) => sink.write(bytes)), end: asSinkFailure(() => sink.end()), abort: () => sink.abort() };
   };
 }
 

@@ -36,8 +36,10 @@ export async function previewOf(image: OwnedImage): Promise<Shown> {
   if (!needsPreview(image)) return original;
   if (image.previewSha256) return { sha256: image.previewSha256, format: "webp" };
   try {
-    const previewSha256 = await (making.get(image.id) ?? makeCopy(image.sha256));
-    await db().image.update({ where: { id: image.id }, data: { previewSha256 } });
+    // A copy in the making is stored on its row by startPreview; one made here is stored here.
+    const inTheMaking = making.get(image.id);
+    const previewSha256 = await (inTheMaking ?? makeCopy(image.sha256));
+    if (!inTheMaking) await db().image.update({ where: { id: image.id }, data: { previewSha256 } });
     return { sha256: previewSha256, format: "webp" };
   } catch {
     // Bytes that do not decode still go as they came: the browser shows what it can.
