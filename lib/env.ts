@@ -43,6 +43,11 @@ const schema = z.object({
   JOB_MAX_RUNS: count(2),
   JOB_LEASE_MS: ms(30_000),
   SHUTDOWN_GRACE_MS: ms(20_000),
+  // Partial previews are kept this long after their generation ends (0: kept for good); the sweep
+  // removes them and every blob no row refers to, once older than its grace.
+  PARTIAL_RETENTION_HOURS: z.coerce.number().min(0).default(168),
+  SWEEP_INTERVAL_MS: ms(3_600_000),
+  SWEEP_GRACE_MS: ms(3_600_000),
   PRICE_TEXT_INPUT_PER_M: price(5),
   PRICE_IMAGE_INPUT_PER_M: price(8),
   PRICE_IMAGE_OUTPUT_PER_M: price(30),

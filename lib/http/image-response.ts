@@ -1,9 +1,14 @@
-import { readBlobBody } from "@/lib/storage/blobs";
 import { mimeOf } from "@/lib/images/inspect";
+import { blobStore } from "@/lib/storage";
+
+/** Up to this size a blob is sent from one read: a partial preview is on its way to the browser. */
+const READ_WHOLE_BYTES = 1024 * 1024;
 
 /** An image id's bytes never change, so browsers and proxies may keep them forever. */
-export function imageResponse(sha256: string, format: string, bytes?: number): Response {
-  return new Response(readBlobBody(sha256, bytes), {
+export async function imageResponse(sha256: string, format: string, bytes?: number): Promise<Response> {
+  const store = blobStore();
+  const body = bytes !== undefined && bytes <= READ_WHOLE_BYTES ? new Uint8Array(await store.read(sha256)) : store.stream(sha256);
+  return new Response(body, {
     headers: {
       "Content-Type": mimeOf(format),
       "Cache-Control": "private, max-age=31536000, immutable",

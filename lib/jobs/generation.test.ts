@@ -1,11 +1,10 @@
-import { existsSync } from "node:fs";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_USER_ID, currentUserId } from "@/lib/auth/current-user";
 import { db } from "@/lib/db/client";
 import { createGeneration } from "@/lib/generations/create";
 import { requestCancel } from "@/lib/jobs/queue";
-import { blobPath, readBlob } from "@/lib/storage/blobs";
+import { blobStore } from "@/lib/storage";
 import { closeStudio, eventsOf, imageRequests, openStudio, scriptFaults, waitForEnd, waitForStatus, type Studio } from "@/test/harness";
 
 let studio: Studio;
@@ -38,7 +37,7 @@ describe("a generation against the simulator", () => {
     expect(images.filter((i) => i.kind === "partial").map((i) => i.partialIndex)).toEqual([0, 1]);
     expect(final).toMatchObject({ width: 1536, height: 1024, format: "webp", echoedSize: "1536x1024", echoedQuality: "low", ownerId: LOCAL_USER_ID });
     expect(final.revisedPrompt).toBeTruthy();
-    const meta = await sharp(await readBlob(final.sha256)).metadata();
+    const meta = await sharp(await blobStore().read(final.sha256)).metadata();
     expect([meta.format, meta.width, meta.height]).toEqual(["webp", 1536, 1024]);
     // The worker makes the thumbnail just after the end event.
     let thumb = final.thumbSha256;
@@ -46,7 +45,7 @@ describe("a generation against the simulator", () => {
       await new Promise((r) => setTimeout(r, 50));
       thumb = (await db().image.findUniqueOrThrow({ where: { id: final.id } })).thumbSha256;
     }
-    expect(thumb && existsSync(blobPath(thumb))).toBe(true);
+    expect(thumb && (await blobStore().exists(thumb))).toBe(true);
 
     expect(gen.totalTokens).toBeGreaterThan(0);
     expect(gen.inputTokens! + gen.outputTokens!).toBe(gen.totalTokens);

@@ -1,4 +1,4 @@
-import type { ClaimedJob } from "@/lib/jobs/queue";
+import type { Job } from "@/lib/jobs/payload";
 
 /**
  * The worker running in this process, if any (in the studio, the one inside the Next.js server).
@@ -9,8 +9,8 @@ import type { ClaimedJob } from "@/lib/jobs/queue";
 export type Slot = {
   workerId: string;
   leaseMs: number;
-  /** Starts the job. `job.stored` settles when its row is committed; the job writes nothing before. */
-  run: (job: ClaimedJob) => void;
+  /** Starts the job. The job's row is committed and carries its lease. */
+  run: (job: Job) => void;
   /** Gives the slot back unused. */
   release: () => void;
 };

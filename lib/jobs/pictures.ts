@@ -1,23 +1,22 @@
 import { randomUUID } from "node:crypto";
-import { db } from "@/lib/db/client";
-import { Prisma } from "@/lib/db/generated/client";
-import type { Echo, Usage } from "@/lib/gateway/stream-image";
+import { setThumbnail, type NewImage } from "@/lib/db/images";
+import type { Echo, Usage } from "@/lib/gateway/client";
 import { GatewayError } from "@/lib/gateway/errors";
 import { inspectImage, makeThumbnail, needsPreview, NotAnImageError, type ImageFacts } from "@/lib/images/inspect";
 import { Semaphore } from "@/lib/jobs/semaphore";
-import { blobPath, putBlob, type StagedBlob } from "@/lib/storage/blobs";
+import { blobStore, type StagedBlob } from "@/lib/storage";
 
 /**
  * Turns an image the gateway streamed into a staged blob into a stored picture: the bytes moved
- * into the store by sha256, and the INSERT of the row that points at them, handed back to be run
- * in the same statement as the event that announces it (one round trip on the path to the
- * browser). The content is checked, so corrupt data becomes a clear failure, not a broken file.
+ * into the store by sha256, and the row that points at them, handed back to be written in the
+ * statement of the event that announces it (one round trip on the path to the browser). The
+ * content is checked, so corrupt data becomes a clear failure, not a broken file.
  */
-export type Owner = { ownerId: string; generationId: string; attemptId: string; imageIndex: number };
+export type Owner = { attemptId: string; imageIndex: number };
 export type PreparedPicture = {
   id: string;
   sha256: string;
-  insert: Prisma.Sql;
+  row: NewImage;
   /** What the live view shows: a large partial's browser-sized copy (previews.ts), else the image. */
   url: string;
   /** The copy is still to be made. */
@@ -42,35 +41,13 @@ export function factsOf(staged: StagedBlob): ImageFacts {
   }
 }
 
-type Row = Owner & {
-  kind: "partial" | "final";
-  partialIndex: number | null;
-  sha256: string;
-  facts: ImageFacts;
-  bytes: number;
-  echo?: Echo;
-  revisedPrompt?: string | null;
-  usage?: Usage | null;
-  downgraded?: string | null;
-};
-
-function insertImage(id: string, r: Row): Prisma.Sql {
-  return Prisma.sql`INSERT INTO images (id, owner_id, generation_id, attempt_id, kind, image_index, partial_index, sha256, format,
-      width, height, bytes, echoed_size, echoed_quality, echoed_background, echoed_format, revised_prompt, usage, downgraded)
-    VALUES (${id}::uuid, ${r.ownerId}::uuid, ${r.generationId}::uuid, ${r.attemptId}::uuid, ${r.kind}, ${r.imageIndex}, ${r.partialIndex},
-      ${r.sha256}, ${r.facts.format}, ${r.facts.width}, ${r.facts.height}, ${r.bytes}, ${r.echo?.size ?? null}, ${r.echo?.quality ?? null},
-      ${r.echo?.background ?? null}, ${r.echo?.outputFormat ?? null}, ${r.revisedPrompt ?? null},
-      ${r.usage ? JSON.stringify(r.usage) : null}::jsonb, ${r.downgraded ?? null})
-    RETURNING id`;
-}
-
 export async function preparePartial(owner: Owner, partialIndex: number, staged: StagedBlob): Promise<PreparedPicture> {
-  const facts = factsOf(staged);
-  const sha256 = staged.commit();
+  const facts = await factsOf(staged);
+  const sha256 = await staged.commit();
   const id = randomUUID();
-  const insert = insertImage(id, { ...owner, kind: "partial", partialIndex, sha256, facts, bytes: staged.bytes });
+  const row: NewImage = { id, ...owner, kind: "partial", partialIndex, sha256, ...facts, bytes: staged.bytes };
   const copy = needsPreview(staged);
-  return { id, sha256, insert, url: copy ? `/api/images/${id}/preview` : `/api/images/${id}`, needsPreview: copy };
+  return { id, sha256, row, url: copy ? `/api/images/${id}/preview` : `/api/images/${id}`, needsPreview: copy };
 }
 
 export type FinalPicture = {
@@ -84,11 +61,11 @@ export type FinalPicture = {
 };
 
 export async function prepareFinal(owner: Owner, picture: FinalPicture): Promise<PreparedPicture> {
-  const sha256 = picture.blob.commit();
+  const sha256 = await picture.blob.commit();
   const id = randomUUID();
   const { facts, echo, revisedPrompt, usage, downgraded } = picture;
-  const insert = insertImage(id, { ...owner, kind: "final", partialIndex: null, sha256, facts, bytes: picture.blob.bytes, echo, revisedPrompt, usage, downgraded });
-  return { id, sha256, insert, url: `/api/images/${id}`, needsPreview: false };
+  const row: NewImage = { id, ...owner, kind: "final", partialIndex: null, sha256, ...facts, bytes: picture.blob.bytes, echo, revisedPrompt, usage, downgraded };
+  return { id, sha256, row, url: `/api/images/${id}`, needsPreview: false };
 }
 
 /**
@@ -100,8 +77,9 @@ const thumbnailing = new Semaphore(1, 1);
 
 /** Made after the final image is announced, so the thumbnail never delays the picture itself. */
 export async function storeThumbnail(imageId: string, sha256: string): Promise<string> {
-  const thumbSha256 = await thumbnailing.run(false, async () => putBlob(await makeThumbnail(blobPath(sha256))));
-  await db().image.update({ where: { id: imageId }, data: { thumbSha256 } });
+  const store = blobStore();
+  const thumbSha256 = await thumbnailing.run(false, async () => store.put(await store.withFile(sha256, makeThumbnail)));
+  await setThumbnail(imageId, thumbSha256);
   return thumbSha256;
 }
 

@@ -1,8 +1,8 @@
-import { db } from "@/lib/db/client";
 import type { OwnedImage } from "@/lib/db/generations";
+import { setPreview } from "@/lib/db/images";
 import { makePreview, needsPreview } from "@/lib/images/inspect";
 import { Semaphore } from "@/lib/jobs/semaphore";
-import { blobPath, putBlob } from "@/lib/storage/blobs";
+import { blobStore } from "@/lib/storage";
 
 /**
  * Browser-sized copies of large partials (a 4K PNG takes a browser tens of ms to fetch and decode,
@@ -19,13 +19,14 @@ export function startPreview(imageId: string, sha256: string, rowWritten: Promis
   const copy = makeCopy(sha256);
   making.set(imageId, copy);
   void Promise.all([copy, rowWritten])
-    .then(([previewSha256]) => db().image.update({ where: { id: imageId }, data: { previewSha256 } }))
+    .then(([previewSha256]) => setPreview(imageId, previewSha256))
     .catch(() => undefined) // the route makes it again when asked
     .finally(() => making.delete(imageId));
 }
 
 function makeCopy(sha256: string): Promise<string> {
-  return copying.run(false, async () => putBlob(await makePreview(blobPath(sha256))));
+  const store = blobStore();
+  return copying.run(false, async () => store.put(await store.withFile(sha256, makePreview)));
 }
 
 export type Shown = { sha256: string; format: string; bytes?: number };
@@ -39,7 +40,7 @@ export async function previewOf(image: OwnedImage): Promise<Shown> {
     // A copy in the making is stored on its row by startPreview; one made here is stored here.
     const inTheMaking = making.get(image.id);
     const previewSha256 = await (inTheMaking ?? makeCopy(image.sha256));
-    if (!inTheMaking) await db().image.update({ where: { id: image.id }, data: { previewSha256 } });
+    if (!inTheMaking) await setPreview(image.id, previewSha256);
     return { sha256: previewSha256, format: "webp" };
   } catch {
     // Bytes that do not decode still go as they came: the browser shows what it can.

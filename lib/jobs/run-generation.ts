@@ -1,90 +1,128 @@
-import { db } from "@/lib/db/client";
+import { attemptCounts, firstPartialAttempt } from "@/lib/db/attempts";
+import { appendEvent } from "@/lib/db/generation-events";
+import { finishJob, handBack, jobClock } from "@/lib/db/generation-queue";
+import { finalIndexes, finalsOf } from "@/lib/db/images";
+import { LeaseLost, type Lease } from "@/lib/db/lease";
 import type { Env } from "@/lib/env";
+import type { Usage } from "@/lib/gateway/client";
 import { GatewayError } from "@/lib/gateway/errors";
-import type { Usage } from "@/lib/gateway/stream-image";
 import type { EndEvent, ErrorInfo, FinalStatus } from "@/lib/generations/events";
 import { costOf } from "@/lib/jobs/cost";
-import { appendEvent, inTransaction } from "@/lib/jobs/event-log";
+import type { Job } from "@/lib/jobs/payload";
 import { storeThumbnail } from "@/lib/jobs/pictures";
 import { runImage, type ImageOutcome } from "@/lib/jobs/run-image";
-import type { ClaimedJob } from "@/lib/jobs/queue";
 import type { Semaphore } from "@/lib/jobs/semaphore";
+import { LEASE_LOST, SHUTDOWN } from "@/lib/jobs/stop";
+import { StorageError } from "@/lib/storage";
 
 /**
  * Runs a claimed generation: each of its n images is its own gateway request, run under the
  * worker's concurrency limit. Images finished by an earlier run (before a restart) are kept.
- * Ends with exactly one terminal status and an `end` event, unless the worker is shutting down,
- * in which case the generation goes back to the queue.
+ * Ends with exactly one terminal status and an `end` event, written while the lease holds; or
+ * goes back to the queue (the worker is stopping, or the database failed); or, when the lease is
+ * gone, is dropped without another write.
+ *
+ * A hard failure of one image (the store, the database, the lease) stops the others: their
+ * requests are cancelled and the generation ends once, with that reason.
  */
-export const SHUTDOWN = "shutdown";
+export type JobOutcome = FinalStatus | "requeued" | "lost";
 
-export async function runGeneration(gen: ClaimedJob, env: Env, slots: Semaphore, signal: AbortSignal): Promise<FinalStatus | "requeued"> {
-  const generationId = gen.id;
+export async function runGeneration(job: Job, env: Env, slots: Semaphore, signal: AbortSignal): Promise<JobOutcome> {
+  try {
+    return await run(job, env, slots, signal);
+  } catch (error) {
+    if (error instanceof LeaseLost || signal.reason === LEASE_LOST) return "lost";
+    throw error;
+  }
+}
+
+async function run(job: Job, env: Env, slots: Semaphore, signal: AbortSignal): Promise<JobOutcome> {
+  const { lease, payload } = job;
+  const request = payload.request;
   // A first run starts from nothing; a re-run keeps the images and counts the attempts it already has.
-  const resuming = gen.runCount > 1;
-  const [done, priorAttempts] =
-    resuming
-      ? await Promise.all([
-          db().image.findMany({ where: { generationId, kind: "final" }, select: { imageIndex: true } }),
-          db().attempt.groupBy({ by: ["imageIndex"], where: { generationId }, _count: true }),
-        ])
-      : [[], []];
-  const doneIndexes = new Set(done.map((d) => d.imageIndex));
+  const resuming = job.runCount > 1;
+  const [done, priorAttempts] = resuming ? await Promise.all([finalIndexes(job.id), attemptCounts(job.id)]) : [new Set<number>(), new Map<number, number>()];
   if (resuming) {
-    await appendEvent(generationId, "status", { status: "running", message: `Resuming after an interruption (run ${gen.runCount}); ${doneIndexes.size} of ${gen.n} images were already made` });
+    const message = `Resuming after an interruption (run ${job.runCount}); ${done.size} of ${request.n} images were already made`;
+    await appendEvent(job.id, "status", { status: "running", message }, { lease });
   }
 
   const call = {
-    model: gen.model,
-    prompt: gen.prompt,
-    output_format: gen.outputFormat,
-    ...(gen.outputCompression !== null ? { output_compression: gen.outputCompression } : {}),
-    background: gen.background,
-    moderation: gen.moderation,
-    partial_images: gen.partialImages,
-    user: gen.ownerId,
+    model: request.model,
+    prompt: request.prompt,
+    output_format: request.output_format,
+    ...(request.output_compression !== undefined ? { output_compression: request.output_compression } : {}),
+    background: request.background,
+    moderation: request.moderation,
+    partial_images: request.partial_images,
+    user: job.ownerId,
   };
-  const pending = Array.from({ length: gen.n }, (_, i) => i).filter((i) => !doneIndexes.has(i));
+  const stop = linkedController(signal);
+  let hard: unknown;
+  const pending = Array.from({ length: request.n }, (_, i) => i).filter((i) => !done.has(i));
   const outcomes = await Promise.all(
     pending.map((imageIndex) =>
-      slots.run(gen.large, () =>
-        runImage(
-          {
-            generationId,
-            ownerId: gen.ownerId,
-            imageIndex,
-            imageCount: gen.n,
-            call,
-            asked: { size: gen.size, quality: gen.quality, fallback: gen.fallback },
-            priorAttempts: priorAttempts.find((p) => p.imageIndex === imageIndex)?._count ?? 0,
-            stored: gen.stored,
-          },
-          env,
-          signal,
-        ),
-      ),
+      slots
+        .run(job.large, () =>
+          runImage(
+            {
+              lease,
+              imageIndex,
+              imageCount: request.n,
+              call,
+              asked: { size: request.size, quality: request.quality, fallback: request.fallback },
+              priorAttempts: priorAttempts.get(imageIndex) ?? 0,
+            },
+            env,
+            stop.signal,
+          ),
+        )
+        .catch((error: unknown): ImageOutcome | null => {
+          hard ??= error;
+          stop.abort(new GatewayError("cancelled", "stopped", `Stopped: another image of this generation failed (${(error as Error).message})`));
+          return null;
+        }),
     ),
   );
+  stop.release();
 
-  const status = signal.aborted && signal.reason === SHUTDOWN ? "requeued" : await finish(generationId, env, gen.n, outcomes, gen.cancelRequested || signal.aborted);
+  const made = outcomes.filter((o): o is ImageOutcome => o !== null);
+  const status = await conclude(job, env, signal, made, hard);
   // Thumbnails come after the end event so they never hold up "Done"; one that fails (or a worker
   // that stops first) leaves the thumb route to make it on first request.
-  await Promise.all(outcomes.map((o) => (o.ok ? storeThumbnail(o.imageId, o.sha256).catch(() => undefined) : undefined)));
+  if (status !== "lost") await Promise.all(made.map((o) => (o.ok ? storeThumbnail(o.imageId, o.sha256).catch(() => undefined) : undefined)));
   return status;
 }
 
-async function finish(generationId: string, env: Env, n: number, outcomes: ImageOutcome[], cancelRequested: boolean): Promise<FinalStatus> {
-  const [finals, fresh, firstPartial] = await Promise.all([
-    db().image.findMany({ where: { generationId, kind: "final" }, orderBy: { imageIndex: "asc" }, select: { usage: true, downgraded: true, imageIndex: true } }),
-    db().generation.findUniqueOrThrow({ where: { id: generationId }, select: { cancelRequested: true, startedAt: true, createdAt: true } }),
-    db().attempt.findFirst({ where: { generationId, firstPartialMs: { not: null } }, orderBy: { startedAt: "asc" }, select: { startedAt: true, firstPartialMs: true } }),
-  ]);
+/** How the run ends, by what stopped it: nothing, the worker, the lease, the store or the database. */
+async function conclude(job: Job, env: Env, signal: AbortSignal, outcomes: ImageOutcome[], hard: unknown): Promise<JobOutcome> {
+  if (hard instanceof LeaseLost || signal.reason === LEASE_LOST) return "lost";
+  if (hard instanceof StorageError) {
+    return finish(job.lease, env, job.payload.request.n, outcomes, { forced: { code: "storage_error", message: `${hard.message}. The generation was not tried again.` } });
+  }
+  if (hard !== undefined) {
+    // The database failing (a restart, a lost connection) is worth another run, within JOB_MAX_RUNS.
+    const reason = (hard as Error).message;
+    if (job.runCount >= Math.max(1, env.JOB_MAX_RUNS)) {
+      return finish(job.lease, env, job.payload.request.n, outcomes, { forced: { code: "database_error", message: `The studio's database failed while running this generation (${reason}); it was not tried again.` } });
+    }
+    await handBack(job.lease, `The studio's database failed while running this generation (${reason}); it is queued again`);
+    return "requeued";
+  }
+  if (signal.aborted && signal.reason === SHUTDOWN) return "requeued";
+  return finish(job.lease, env, job.payload.request.n, outcomes, { cancelled: job.cancelRequested || signal.aborted });
+}
+
+type Ending = { cancelled?: boolean; forced?: ErrorInfo };
+
+async function finish(lease: Lease, env: Env, n: number, outcomes: ImageOutcome[], ending: Ending): Promise<FinalStatus> {
+  const [finals, clock, firstPartial] = await Promise.all([finalsOf(lease.generationId), jobClock(lease.generationId), firstPartialAttempt(lease.generationId)]);
   const failures = outcomes.flatMap((o) => (o.ok ? [] : [o.error]));
-  const wasCancelled = cancelRequested || fresh.cancelRequested;
-  const status: FinalStatus = wasCancelled ? "cancelled" : finals.length > 0 ? "done" : "failed";
+  const wasCancelled = !ending.forced && (ending.cancelled || clock.cancelRequested);
+  const status: FinalStatus = ending.forced ? "failed" : wasCancelled ? "cancelled" : finals.length > 0 ? "done" : "failed";
   const firstError = failures.find((e) => e.kind !== "cancelled") ?? failures[0];
   const error: ErrorInfo | undefined =
-    status === "failed" && firstError ? errorInfo(firstError) : status === "cancelled" ? { code: "cancelled", message: "Cancelled." } : undefined;
+    ending.forced ?? (status === "failed" && firstError ? errorInfo(firstError) : status === "cancelled" ? { code: "cancelled", message: "Cancelled." } : undefined);
   // What a person must be told even though it worked: missing images, and less than was asked.
   const notes = [
     ...(status === "done" && finals.length < n ? [`${finals.length} of ${n} images were made; the rest failed: ${firstError?.message ?? "unknown reason"}`] : []),
@@ -94,9 +132,8 @@ async function finish(generationId: string, env: Env, n: number, outcomes: Image
 
   const usage = sumUsage(finals.map((f) => f.usage as Usage | null));
   const costUsd = usage ? costOf(usage, env) : null;
-  const startedAt = fresh.startedAt ?? fresh.createdAt;
-  const latencyMs = Date.now() - startedAt.getTime();
-  const firstPartialMs = firstPartial?.firstPartialMs != null ? firstPartial.startedAt.getTime() - startedAt.getTime() + firstPartial.firstPartialMs : null;
+  const latencyMs = Date.now() - clock.startedAt.getTime();
+  const firstPartialMs = firstPartial ? firstPartial.startedAt.getTime() - clock.startedAt.getTime() + firstPartial.firstPartialMs : null;
 
   const missing = status === "done" && finals.length < n && firstError ? { count: n - finals.length, error: errorInfo(firstError) } : undefined;
   const end: EndEvent = {
@@ -109,28 +146,30 @@ async function finish(generationId: string, env: Env, n: number, outcomes: Image
     usage: usage ? { inputTokens: usage.input_tokens, outputTokens: usage.output_tokens, totalTokens: usage.total_tokens ?? usage.input_tokens + usage.output_tokens } : null,
     costUsd,
   };
-  await inTransaction(async (tx) => {
-    await tx.generation.update({
-      where: { id: generationId },
-      data: {
-        status,
-        errorCode: error?.code ?? (finals.length < n ? firstError?.code : null),
-        errorMessage: error?.message ?? (finals.length < n ? notice : null),
-        notice,
-        inputTokens: usage?.input_tokens ?? null,
-        outputTokens: usage?.output_tokens ?? null,
-        totalTokens: usage?.total_tokens ?? null,
-        costUsd,
-        latencyMs,
-        firstPartialMs,
-        finishedAt: new Date(),
-        leaseOwner: null,
-        leaseUntil: null,
-      },
-    });
-    await appendEvent(generationId, "end", end, { tx });
-  });
+  await finishJob(
+    lease,
+    {
+      status,
+      errorCode: error?.code ?? (finals.length < n ? (firstError?.code ?? null) : null),
+      errorMessage: error?.message ?? (finals.length < n ? notice : null),
+      notice,
+      usage,
+      costUsd,
+      latencyMs,
+      firstPartialMs,
+    },
+    end,
+  );
   return status;
+}
+
+/** An AbortController that also fires when `outer` does; `release` stops listening. */
+function linkedController(outer: AbortSignal): AbortController & { release: () => void } {
+  const controller = new AbortController();
+  const follow = () => controller.abort(outer.reason);
+  if (outer.aborted) follow();
+  else outer.addEventListener("abort", follow, { once: true });
+  return Object.assign(controller, { release: () => outer.removeEventListener("abort", follow) });
 }
 
 export function errorInfo(error: GatewayError): ErrorInfo {

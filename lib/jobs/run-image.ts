@@ -1,41 +1,41 @@
 import { randomUUID } from "node:crypto";
 import sharp from "sharp";
+import { closeAttempt, closeAttemptWith, openAttemptWith, type AttemptOutcome } from "@/lib/db/attempts";
+import { appendEvent, type AppendOptions } from "@/lib/db/generation-events";
+import { insertImageWith } from "@/lib/db/images";
+import { LeaseLost, type Lease } from "@/lib/db/lease";
 import type { Env } from "@/lib/env";
+import { SinkFailure } from "@/lib/gateway/client";
 import { GatewayError, toGatewayError } from "@/lib/gateway/errors";
-import { SinkFailure, streamImage, type ImageCall } from "@/lib/gateway/stream-image";
-import type { GenerationEvent } from "@/lib/generations/events";
+import { generateImage, type ImageCall } from "@/lib/gateway/generate";
+import type { GenerationEvent, GenerationEventMap } from "@/lib/generations/events";
 import { parseSize } from "@/lib/images/size-rules";
-import { closeAttempt, openAttempt } from "@/lib/jobs/attempt-log";
-import { appendEvent } from "@/lib/jobs/event-log";
 import { factsOf, prepareFinal, preparePartial, type FinalPicture } from "@/lib/jobs/pictures";
 import { startPreview } from "@/lib/jobs/previews";
-import { deadlineFor, downgradeOf, ladderFor, retryDecision, shouldFallBack, type LadderStep } from "@/lib/jobs/policy";
-import { stageBlob, stageBytes, type StagedBlob } from "@/lib/storage/blobs";
+import { deadlineFor, differencesOf, ladderFor, retryDecision, shouldFallBack, type LadderStep } from "@/lib/jobs/policy";
+import { LEASE_LOST } from "@/lib/jobs/stop";
+import { blobStore, type StagedBlob } from "@/lib/storage";
 import { mark } from "@/lib/trace";
 
 /**
  * One image of a generation: walk the fallback ladder, retrying each rung within the policy, and
- * store every partial and the final image as they arrive. Every try is an attempt row.
+ * store every partial and the final image as they arrive. Every try is an attempt row. Every write
+ * names the job's lease, so a worker that lost the job writes nothing more for it.
+ *
+ * A failure of the studio's own parts (its store, its database, a lost lease) is not the gateway's
+ * fault and no retry would fix it: it is thrown, and the generation stops all its images.
  */
 export type ImageJob = {
-  generationId: string;
-  ownerId: string;
+  lease: Lease;
   imageIndex: number;
   imageCount: number;
   call: Omit<ImageCall, "size" | "quality">;
   asked: { size: string; quality: string; fallback: boolean };
   /** Attempts already made for this image by an earlier run (after a restart). */
   priorAttempts: number;
-  /** When the generation's row is still being written: nothing is recorded before it settles. */
-  stored?: Promise<void>;
 };
 
-export type ImageOutcome =
-  | { ok: true; imageId: string; sha256: string }
-  | { ok: false; error: GatewayError };
-
-/** The longest an attempt's bookkeeping waits for the gateway to answer before it is written anyway. */
-const BOOK_AFTER_MS = 50;
+export type ImageOutcome = { ok: true; imageId: string; sha256: string } | { ok: false; error: GatewayError };
 
 type Ctx = { job: ImageJob; env: Env; signal: AbortSignal; attempts: number };
 
@@ -56,7 +56,7 @@ export async function runImage(job: ImageJob, env: Env, signal: AbortSignal): Pr
 
 async function runStep(ctx: Ctx, step: LadderStep): Promise<ImageOutcome> {
   for (let tries = 1; ; tries++) {
-    if (ctx.signal.aborted) return { ok: false, error: cancelled(ctx.signal) };
+    if (ctx.signal.aborted) return { ok: false, error: stopped(ctx.signal) };
     const result = await runAttempt(ctx, step);
     if (result.ok) return result;
     const decision = retryDecision(result.error, tries, ctx.env);
@@ -71,48 +71,26 @@ async function runAttempt(ctx: Ctx, step: LadderStep): Promise<ImageOutcome> {
   ctx.attempts += 1;
   const number = ctx.attempts;
   const attemptId = randomUUID();
-  const owner = { ownerId: job.ownerId, generationId: job.generationId, attemptId, imageIndex: job.imageIndex };
+  const owner = { attemptId, imageIndex: job.imageIndex };
   const started = Date.now();
   let firstPartialMs: number | null = null;
   const what = job.imageCount > 1 ? `image ${job.imageIndex + 1} of ${job.imageCount}` : "the image";
-  // The bookkeeping (the attempt row, the "Generating" status) waits until the gateway answers,
-  // or BOOK_AFTER_MS at most, so none of its work competes with sending the request, and until the
-  // generation's row is in. Every other write of the attempt awaits it first.
-  let booking: Promise<OwnFailure | null> | undefined;
-  const book = () =>
-    (booking ??= Promise.resolve(job.stored)
-      .then(() =>
-        Promise.all([
-          openAttempt({ id: attemptId, ownerId: job.ownerId, generationId: job.generationId, imageIndex: job.imageIndex, number, step: step.step, size: step.size, quality: step.quality, startedAt: new Date(started) }),
-          status(ctx, number > 1 ? `Generating ${what} (attempt ${number})` : `Generating ${what}`, number),
-        ]),
-      )
-      .then(
-        () => null,
-        (error: unknown) => new OwnFailure("bookkeeping failed", { cause: error }),
-      ));
-  const bookAnyway = setTimeout(book, BOOK_AFTER_MS);
-  const bookedOrThrow = async () => {
-    const failure = await book();
-    if (failure) throw failure;
-  };
+  // The attempt row and its status event, in one statement, before the request leaves: a worker
+  // that lost the job learns it here and sends nothing upstream.
+  const attempt = { id: attemptId, imageIndex: job.imageIndex, number, step: step.step, size: step.size, quality: step.quality, startedAt: new Date(started) };
+  await status(ctx, number > 1 ? `Generating ${what} (attempt ${number})` : `Generating ${what}`, number, { with: [openAttemptWith("opened", attempt)] });
+  const store = blobStore();
   try {
     const call: ImageCall = { ...job.call, size: step.size, quality: step.quality };
-    const limits = { signal: ctx.signal, deadlineMs: deadlineFor(step.size, env), idleMs: env.STREAM_IDLE_MS, onAnswer: book };
+    const limits = { signal: ctx.signal, deadlineMs: deadlineFor(step.size, env), idleMs: env.STREAM_IDLE_MS };
     // Each picture's bytes are written to a staged blob as they arrive, never held whole.
-    for await (const event of streamImage(env.gateway, call, limits, stageBlob)) {
+    for await (const event of generateImage(env.gateway, call, limits, () => store.stage())) {
       if (event.type === "partial") {
         firstPartialMs ??= Date.now() - started;
-        const [partial] = await Promise.all([ours(preparePartial(owner, event.index, event.image)), bookedOrThrow()]);
+        const partial = await ours(preparePartial(owner, event.index, event.image));
         mark("image:partial-stored");
-        const announced = ours(
-          appendEvent(
-            job.generationId,
-            "partial",
-            { imageIndex: job.imageIndex, partialIndex: event.index, partialCount: job.call.partial_images, imageId: partial.id, url: partial.url },
-            { prelude: partial.insert },
-          ),
-        );
+        const data = { imageIndex: job.imageIndex, partialIndex: event.index, partialCount: job.call.partial_images, imageId: partial.id, url: partial.url };
+        const announced = ours(write(ctx, "partial", data, { with: [insertImageWith("image", partial.row)] }));
         // Made beside the event, which goes out at once; the preview route waits for it if asked first.
         if (partial.needsPreview) startPreview(partial.id, partial.sha256, announced);
         await announced;
@@ -120,25 +98,17 @@ async function runAttempt(ctx: Ctx, step: LadderStep): Promise<ImageOutcome> {
         continue;
       }
       const picture = await ours(finalPicture(step, event.image, event));
-      const [final] = await Promise.all([ours(prepareFinal(owner, picture)), bookedOrThrow()]);
-      const latencyMs = Date.now() - started;
-      await ours(
-        Promise.all([
-          appendEvent(job.generationId, "image", imageEvent(job.imageIndex, final.id, picture, step.step), { prelude: final.insert }),
-          closeAttempt(attemptId, { status: "ok", usage: event.usage, latencyMs, firstPartialMs }),
-        ]),
-      );
+      const final = await ours(prepareFinal(owner, picture));
+      const outcome: AttemptOutcome = { status: "ok", usage: event.usage, latencyMs: Date.now() - started, firstPartialMs };
+      await ours(write(ctx, "image", imageEvent(job.imageIndex, final.id, picture, step.step), { with: [insertImageWith("image", final.row), closeAttemptWith("closed", attemptId, outcome)] }));
       return { ok: true, imageId: final.id, sha256: picture.blob.sha256 };
     }
     throw new GatewayError("bad_response", "truncated_stream", "The gateway's stream ended before the image was complete.");
   } catch (thrown) {
-    // Our own database or disk failing is not the gateway's fault: let the job fail over (its
-    // lease runs out and it is re-run) instead of blaming the gateway and retrying.
     if (thrown instanceof OwnFailure || thrown instanceof SinkFailure) throw thrown.cause;
-    const bookingFailure = await book();
-    if (bookingFailure) throw bookingFailure.cause;
-    const error = ctx.signal.aborted ? cancelled(ctx.signal) : toGatewayError(thrown);
-    await closeAttempt(attemptId, {
+    if (ctx.signal.aborted && ctx.signal.reason === LEASE_LOST) throw new LeaseLost(job.lease.generationId);
+    const error = ctx.signal.aborted ? stopped(ctx.signal) : toGatewayError(thrown);
+    await closeAttempt(job.lease, attemptId, {
       status: error.kind === "cancelled" ? "cancelled" : "error",
       httpStatus: error.extra.httpStatus,
       errorCode: error.code,
@@ -147,15 +117,13 @@ async function runAttempt(ctx: Ctx, step: LadderStep): Promise<ImageOutcome> {
       firstPartialMs,
     });
     return { ok: false, error };
-  } finally {
-    clearTimeout(bookAnyway);
   }
 }
 
 async function finalPicture(step: LadderStep, staged: StagedBlob, event: { echo: FinalPicture["echo"]; usage: FinalPicture["usage"]; revisedPrompt: string | null }): Promise<FinalPicture> {
-  let facts = factsOf(staged);
+  let facts = await factsOf(staged);
   let blob = staged;
-  const downgraded = downgradeOf(step, { width: facts.width, height: facts.height, echoedSize: event.echo.size, echoedQuality: event.echo.quality });
+  const downgraded = differencesOf(step, facts, event.echo);
   let note = downgraded;
   const target = step.upscaleTo ? parseSize(step.upscaleTo) : null;
   if (target) {
@@ -167,6 +135,18 @@ async function finalPicture(step: LadderStep, staged: StagedBlob, event: { echo:
     facts = { ...facts, width: target.width, height: target.height };
   }
   return { blob, facts, echo: event.echo, usage: event.usage, revisedPrompt: event.revisedPrompt, downgraded: note };
+}
+
+/** Bytes already in hand, staged like streamed ones. */
+function stageBytes(bytes: Buffer): StagedBlob {
+  const writer = blobStore().stage();
+  try {
+    writer.write(bytes);
+    return writer.end();
+  } catch (error) {
+    writer.abort();
+    throw error;
+  }
 }
 
 function imageEvent(imageIndex: number, imageId: string, picture: FinalPicture, step: string): Extract<GenerationEvent, { type: "image" }>["data"] {
@@ -184,20 +164,25 @@ function imageEvent(imageIndex: number, imageId: string, picture: FinalPicture, 
   };
 }
 
-async function status(ctx: Ctx, message: string, attempt?: number): Promise<void> {
-  await appendEvent(ctx.job.generationId, "status", { status: "running", message, imageIndex: ctx.job.imageIndex, ...(attempt ? { attempt } : {}) });
+function write<K extends keyof GenerationEventMap>(ctx: Ctx, type: K, data: GenerationEventMap[K], options: Omit<AppendOptions, "lease"> = {}): Promise<number> {
+  return appendEvent(ctx.job.lease.generationId, type, data, { ...options, lease: ctx.job.lease });
+}
+
+async function status(ctx: Ctx, message: string, attempt?: number, options: Omit<AppendOptions, "lease"> = {}): Promise<void> {
+  await write(ctx, "status", { status: "running", message, imageIndex: ctx.job.imageIndex, ...(attempt ? { attempt } : {}) }, options);
 }
 
 class OwnFailure extends Error {}
 
-/** Marks failures of the studio's own storage; a GatewayError (corrupt image data) stays one. */
+/** Marks failures of the studio's own parts; a GatewayError (an image that does not decode) stays one. */
 function ours<T>(work: Promise<T>): Promise<T> {
   return work.catch((error: unknown) => {
-    throw error instanceof GatewayError ? error : new OwnFailure("storage failed", { cause: error });
+    throw error instanceof GatewayError ? error : new OwnFailure("the studio failed", { cause: error });
   });
 }
 
-function cancelled(signal: AbortSignal): GatewayError {
+/** Why a try stopped when its signal fired: cancelled by the person, or stopped with its siblings. */
+function stopped(signal: AbortSignal): GatewayError {
   const reason: unknown = signal.reason;
   return reason instanceof GatewayError ? reason : new GatewayError("cancelled", "cancelled", "The generation was cancelled.");
 }

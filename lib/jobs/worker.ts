@@ -1,11 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
+import { announceQueuePositions, CANCEL_CHANNEL, finishJob, handBack, QUEUE_CHANNEL, recoverExpired, renewLeases } from "@/lib/db/generation-queue";
+import type { Lease } from "@/lib/db/lease";
 import { env, type Env } from "@/lib/env";
 import { listen } from "@/lib/jobs/listener";
 import { localRunner, setLocalRunner, type LocalRunner, type Slot } from "@/lib/jobs/local-runner";
-import { announceQueuePositions, CANCEL_CHANNEL, QUEUE_CHANNEL, claimNext, handBack, recoverExpired, renewLeases, type ClaimedJob } from "@/lib/jobs/queue";
-import { runGeneration, SHUTDOWN } from "@/lib/jobs/run-generation";
+import type { Job } from "@/lib/jobs/payload";
+import { claimJob, type Claim } from "@/lib/jobs/queue";
+import { runGeneration } from "@/lib/jobs/run-generation";
 import { Semaphore } from "@/lib/jobs/semaphore";
+import { CANCELLED, LEASE_LOST, SHUTDOWN } from "@/lib/jobs/stop";
+import { startSweeping } from "@/lib/jobs/sweep";
 import { mark } from "@/lib/trace";
 
 /**
@@ -13,10 +18,16 @@ import { mark } from "@/lib/trace";
  * slow poll in case a notification was missed. It is also this process's local runner: a slot it
  * reserves is one fewer it claims. On stop(): takes nothing new, lets running jobs finish within
  * the grace period, then hands the rest back to the queue.
+ *
+ * The heartbeat renews every lease this worker holds, one beat at a time (the next is scheduled
+ * when the last is done, so a slow database never stacks them). A lease it could not renew is
+ * gone: that job is aborted at once, and its writes would be refused anyway (lib/db/lease.ts).
  */
 export type Worker = LocalRunner & { id: string; stop: (graceMs?: number) => Promise<void>; running: () => string[] };
 
 const POLL_MS = 1_000;
+
+type Running = { controller: AbortController; done: Promise<unknown>; large: boolean; lease: Lease; renewedAt: number };
 
 export async function startWorker(options: { log?: (line: string) => void; settings?: Env } = {}): Promise<Worker> {
   const settings = options.settings ?? env();
@@ -26,7 +37,7 @@ export async function startWorker(options: { log?: (line: string) => void; setti
   const maxJobs = Math.max(1, settings.WORKER_CONCURRENCY);
   const maxLarge = Math.max(1, settings.WORKER_CONCURRENCY_LARGE);
   const slots = new Semaphore(maxJobs, maxLarge);
-  const jobs = new Map<string, { controller: AbortController; done: Promise<unknown>; large: boolean }>();
+  const jobs = new Map<string, Running>();
   let stopping = false;
   let pumping: Promise<void> | null = null;
   let again = false;
@@ -51,14 +62,15 @@ export async function startWorker(options: { log?: (line: string) => void; setti
         while (!stopping && hasRoom()) {
           const allowLarge = largeRunning() < maxLarge;
           const noticesBefore = queueNotices;
-          const claimed = await claimNext(id, settings.JOB_LEASE_MS, allowLarge).catch((error: unknown) => {
+          const claimed = await claimJob(id, settings.JOB_LEASE_MS, allowLarge).catch((error: unknown) => {
             log(`claim failed: ${(error as Error).message}`);
             return undefined;
           });
           queueEmpty = claimed === null && allowLarge && queueNotices === noticesBefore;
           if (!claimed) break;
-          othersWait ||= claimed.waiting > 0;
-          start(claimed);
+          othersWait ||= waitingOf(claimed) > 0;
+          if ("job" in claimed) start(claimed.job);
+          else await refuse(claimed);
         }
         // The queue moved: those still waiting learn their new place.
         if (othersWait) await announceQueuePositions().catch((error: unknown) => log(`queue positions: ${(error as Error).message}`));
@@ -69,30 +81,57 @@ export async function startWorker(options: { log?: (line: string) => void; setti
     return pumping;
   };
 
-  const start = (job: ClaimedJob) => {
-    const { id: generationId, large } = job;
-    mark("worker:start");
-    const controller = new AbortController();
-    // A job whose row could not be written stops at once; it has written nothing.
-    job.stored?.catch(() => controller.abort("not stored"));
-    const done = runGeneration(job, settings, slots, controller.signal)
-      .then(async (outcome) => {
-        if (outcome === "requeued") await handBack(generationId, id);
-        log(`${generationId} ${outcome}`);
-      })
-      .catch((error: unknown) => log(`${generationId} crashed: ${(error as Error).stack ?? String(error)}`))
-      .finally(() => {
-        jobs.delete(generationId);
-        void pump();
-      });
-    jobs.set(generationId, { controller, done, large });
+  /** A row this studio cannot run (stored by another version): it fails with the reason. */
+  const refuse = async ({ unreadable, reason }: Extract<Claim, { unreadable: unknown }>) => {
+    const error = { code: "invalid_request", message: reason };
+    const end = { status: "failed", error, images: 0, latencyMs: null, firstPartialMs: null, usage: null, costUsd: null } as const;
+    const result = { status: "failed", errorCode: error.code, errorMessage: reason, notice: null, usage: null, costUsd: null, latencyMs: 0, firstPartialMs: null } as const;
+    await finishJob({ generationId: unreadable.id, token: unreadable.leaseToken }, result, end).catch((e: unknown) => log(`${unreadable.id} refused, not recorded: ${(e as Error).message}`));
   };
 
-  const cancel = (generationId: string) => jobs.get(generationId)?.controller.abort("cancelled");
+  const start = (job: Job) => {
+    mark("worker:start");
+    const controller = new AbortController();
+    const done = runGeneration(job, settings, slots, controller.signal)
+      .then(async (outcome) => {
+        if (outcome === "requeued" && controller.signal.reason === SHUTDOWN) {
+          await handBack(job.lease, "The server is restarting; this generation will continue shortly");
+        }
+        log(`${job.id} ${outcome}`);
+      })
+      .catch((error: unknown) => log(`${job.id} crashed: ${(error as Error).stack ?? String(error)}`))
+      .finally(() => {
+        jobs.delete(job.id);
+        void pump();
+      });
+    jobs.set(job.id, { controller, done, large: job.large, lease: job.lease, renewedAt: Date.now() });
+  };
+
+  const abort = (generationId: string, reason: string) => jobs.get(generationId)?.controller.abort(reason);
+
+  const renew = async () => {
+    const beatAt = Date.now();
+    const held = [...jobs.values()];
+    try {
+      const renewed = await renewLeases(
+        held.map((j) => j.lease),
+        settings.JOB_LEASE_MS,
+      );
+      for (const job of held) {
+        const state = renewed.get(job.lease.generationId);
+        if (!state) abort(job.lease.generationId, LEASE_LOST);
+        else if (state.cancelRequested) abort(job.lease.generationId, CANCELLED);
+        else job.renewedAt = beatAt;
+      }
+    } catch (error) {
+      // No answer from the database: a lease not renewed for its whole length may be another's now.
+      for (const job of held) if (Date.now() - job.renewedAt > settings.JOB_LEASE_MS) abort(job.lease.generationId, LEASE_LOST);
+      throw error;
+    }
+  };
 
   const heartbeat = async () => {
-    const toCancel = await renewLeases(id, [...jobs.keys()], settings.JOB_LEASE_MS);
-    toCancel.forEach(cancel);
+    await renew();
     const recovered = await recoverExpired(Math.max(1, settings.JOB_MAX_RUNS));
     if (recovered.requeued.length + recovered.failed.length > 0) {
       log(`recovered: requeued ${recovered.requeued.length}, failed ${recovered.failed.length}`);
@@ -128,9 +167,10 @@ export async function startWorker(options: { log?: (line: string) => void; setti
     queueEmpty = false;
     void pump();
   });
-  const unlistenCancel = await listen(CANCEL_CHANNEL, (payload) => cancel(payload));
+  const unlistenCancel = await listen(CANCEL_CHANNEL, (payload) => abort(payload, CANCELLED));
   await heartbeat();
-  const beat = setInterval(() => void heartbeat().catch((e: unknown) => log(`heartbeat failed: ${(e as Error).message}`)), Math.max(250, settings.JOB_LEASE_MS / 3));
+  const beats = everyAfter(Math.max(250, settings.JOB_LEASE_MS / 3), () => heartbeat().catch((e: unknown) => log(`heartbeat failed: ${(e as Error).message}`)));
+  const sweeping = startSweeping(settings, log);
   const poll = setInterval(() => void pump(), POLL_MS);
   await pump();
   log(`started ${id}`);
@@ -144,16 +184,45 @@ export async function startWorker(options: { log?: (line: string) => void; setti
       if (localRunner() === worker) setLocalRunner(undefined);
       clearInterval(poll);
       unlistenQueue();
+      await sweeping.stop();
       const allDone = () => Promise.allSettled([...jobs.values()].map((j) => j.done));
       const graceOver = new Promise((resolve) => setTimeout(resolve, graceMs).unref());
       await Promise.race([allDone(), graceOver]);
       for (const job of jobs.values()) job.controller.abort(SHUTDOWN);
       await allDone();
-      clearInterval(beat);
+      await beats.stop();
       unlistenCancel();
       log(`stopped ${id}`);
     },
   };
   setLocalRunner(worker);
   return worker;
+}
+
+function waitingOf(claim: Claim): number {
+  return "job" in claim ? claim.job.waiting : claim.unreadable.waiting;
+}
+
+/** Runs `task` every `ms` after the previous run ended: never two at once. */
+export function everyAfter(ms: number, task: () => Promise<unknown>): { stop: () => Promise<void> } {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> | null = null;
+  let stopped = false;
+  const schedule = () => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      running = task().finally(() => {
+        running = null;
+        schedule();
+      });
+    }, ms);
+  };
+  schedule();
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
 }

@@ -1,5 +1,5 @@
 import type { GenerationEvent } from "@/lib/generations/events";
-import { EVENTS_CHANNEL, eventsAfter, parseNotice } from "@/lib/jobs/event-log";
+import { EVENTS_CHANNEL, eventsAfter, parseNotice } from "@/lib/db/generation-events";
 import { listen } from "@/lib/jobs/listener";
 import { encodeComment, encodeEvent, encodeRetry } from "@/lib/sse/encode";
 import { mark } from "@/lib/trace";

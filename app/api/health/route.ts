@@ -1,14 +1,14 @@
-import { db } from "@/lib/db/client";
+import { databaseAnswers } from "@/lib/db/client";
 import { env } from "@/lib/env";
-import { storageUsable } from "@/lib/storage/blobs";
+import { blobStore } from "@/lib/storage";
 
 export const dynamic = "force-dynamic";
 
 /** 200 when the app, the database and the storage are usable; 503 naming what is not. */
 export async function GET(): Promise<Response> {
   const [database, storage] = await Promise.all([
-    db().$queryRaw`SELECT 1`.then(() => true, () => false),
-    storageUsable(),
+    databaseAnswers(),
+    blobStore().usable(),
   ]);
   const gateway = env().gateway;
   const ok = database && storage;

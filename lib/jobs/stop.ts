@@ -1,0 +1,8 @@
+/**
+ * Why a running job's signal fired, as the worker tells it: the process is stopping (the job goes
+ * back to the queue), or the heartbeat found the lease gone (the job is dropped, nothing written).
+ * A person's cancel is "cancelled"; a sibling's hard failure is a GatewayError of kind `cancelled`.
+ */
+export const SHUTDOWN = "shutdown";
+export const LEASE_LOST = "lease_lost";
+export const CANCELLED = "cancelled";
