@@ -14,7 +14,7 @@ import { factsOf, prepareFinal, preparePartial, type FinalPicture } from "@/lib/
 import { startPreview } from "@/lib/jobs/previews";
 import { deadlineFor, differencesOf, ladderFor, retryDecision, shouldFallBack, type LadderStep } from "@/lib/jobs/policy";
 import { LEASE_LOST } from "@/lib/jobs/stop";
-import { blobStore, type StagedBlob } from "@/lib/storage";
+import { blobStore, StorageError, type StagedBlob } from "@/lib/storage";
 import { mark } from "@/lib/trace";
 
 /**
@@ -105,7 +105,15 @@ async function runAttempt(ctx: Ctx, step: LadderStep): Promise<ImageOutcome> {
     }
     throw new GatewayError("bad_response", "truncated_stream", "The gateway's stream ended before the image was complete.");
   } catch (thrown) {
-    if (thrown instanceof OwnFailure || thrown instanceof SinkFailure) throw thrown.cause;
+    if (thrown instanceof OwnFailure || thrown instanceof SinkFailure) {
+      // Recorded on the try when the database still answers; the generation then stops.
+      const cause = thrown.cause;
+      if (!(cause instanceof LeaseLost)) {
+        const code = cause instanceof StorageError ? "storage_error" : "database_error";
+        await closeAttempt(job.lease, attemptId, { status: "error", errorCode: code, errorMessage: (cause as Error).message, latencyMs: Date.now() - started, firstPartialMs }).catch(() => undefined);
+      }
+      throw cause;
+    }
     if (ctx.signal.aborted && ctx.signal.reason === LEASE_LOST) throw new LeaseLost(job.lease.generationId);
     const error = ctx.signal.aborted ? stopped(ctx.signal) : toGatewayError(thrown);
     await closeAttempt(job.lease, attemptId, {
