@@ -121,6 +121,33 @@ describe("SseReader", () => {
     expect(sinks.map((sink) => sink.aborted)).toEqual([true]);
   });
 
+  it("streams an image field nested in objects and arrays, at any depth, like a top-level one", () => {
+    const second = randomBytes(700);
+    const nested = {
+      type: "response.completed",
+      response: {
+        output: [
+          { type: "image_generation_call", b64_json: image.toString("base64"), note: 'the words "b64_json": "x" in a string' },
+          { deeper: { b64_json: second.toString("base64") }, list: ["b64_json", { n: 1 }] },
+        ],
+        usage: { input_tokens: 3 },
+      },
+    };
+    for (const cut of [() => [], everyByte, randomCuts(30)]) {
+      const { messages, sinks, error } = read(`data: ${JSON.stringify(nested)}\n\n`, cut);
+      expect(error).toBeNull();
+      expect(sinks.map((sink) => sink.bytes.length)).toEqual([image.length, second.length]);
+      expect(sinks[0]!.bytes.equals(image) && sinks[1]!.bytes.equals(second)).toBe(true);
+      const output = nested.response.output;
+      expect(messages[0]!.json).toEqual({
+        ...nested,
+        response: { ...nested.response, output: [{ ...output[0], b64_json: new Sunk(sinks[0]) }, { ...output[1], deeper: { b64_json: new Sunk(sinks[1]) } }] },
+      });
+      messages[0]!.discard();
+      expect(sinks.map((sink) => sink.aborted)).toEqual([true, true]);
+    }
+  });
+
   it("aborts the sink of a message cut off by the end of the stream", () => {
     const { sinks, reader } = read(`data: {"b64_json":"${image.toString("base64").slice(0, 400)}`);
     reader.abort();

@@ -1,11 +1,13 @@
+import { randomBytes } from "node:crypto";
+
 /**
  * A gateway's server-sent events, read without ever holding an image in memory. A 3840x2160 PNG
  * arrives as one `data:` line of some 25 MB of base64; parsed whole, it would sit in memory three
  * times over (the line, the parsed string, the decoded bytes), twenty times at once under load.
  * Here each message's JSON is parsed as its bytes arrive, and the string value of an image field
- * (`b64_json`) is base64-decoded straight into a sink the caller opens for it (a file being
- * written): the parsed data holds whatever the sink's `end()` returned in its place. Everything
- * else in a message is small, and capped.
+ * (`b64_json`; or nested, as the Responses API's `item.result`) is base64-decoded straight into a
+ * sink the caller opens for it (a file being written): the parsed data holds whatever the sink's
+ * `end()` returned in its place. Everything else in a message is small, and capped.
  */
 export interface ByteSink<T> {
   write(bytes: Buffer): void;
@@ -38,6 +40,11 @@ const LF = 0x0a;
 const CR = 0x0d;
 const COLON = 0x3a;
 const SPACE = 0x20;
+/**
+ * Stands in a nested value's text for an image streamed out of it, until the value is parsed. The
+ * random part keeps a string the gateway sent from ever being taken for one.
+ */
+const NESTED_MARKER = `\u0000sunk:${randomBytes(8).toString("hex")}:`;
 
 /** Splits the byte stream into SSE lines and fields (WHATWG rules), streaming `data` into a DataScanner. */
 export class SseReader<T> {
@@ -157,6 +164,10 @@ export class SseReader<T> {
   }
 }
 
+function nestOf(bracket: number): Nest {
+  return { object: bracket === 0x7b, expectKey: bracket === 0x7b, key: "" };
+}
+
 function lineEnd(bytes: Buffer, from: number): number {
   const lf = bytes.indexOf(LF, from);
   const cr = bytes.indexOf(CR, from);
@@ -165,6 +176,8 @@ function lineEnd(bytes: Buffer, from: number): number {
 }
 
 type State = "start" | "key-or-end" | "key" | "colon" | "value" | "small" | "image" | "after-value" | "done" | "text";
+/** An object or array a nested value is inside: image fields stream out of objects at any depth. */
+type Nest = { object: boolean; expectKey: boolean; key: string };
 
 /** The data of one message: a JSON object whose image fields stream to sinks, or plain text. */
 class DataScanner<T> {
@@ -173,11 +186,15 @@ class DataScanner<T> {
   private key = "";
   private readonly fields: Record<string, unknown> = {};
   private readonly open: ByteSink<T>[] = [];
-  // A small value being read: its depth in brackets, and whether inside a string (after a backslash).
-  private depth = 0;
+  // A small value being read: the objects and arrays it is inside, and whether inside a string (after a backslash).
+  private nest: Nest[] = [];
   private inString = false;
   private escaped = false;
+  /** Where a nested object's key being read starts in `small`; -1 inside a string that is not a key. */
+  private keyAt = -1;
   private image: ImageValue<T> | null = null;
+  /** Images streamed out of the nested value being read, in the order their markers name them. */
+  private nested: T[] = [];
 
   constructor(
     private readonly openSink: (field: string) => ByteSink<T>,
@@ -195,11 +212,7 @@ class DataScanner<T> {
       if (this.state === "image") {
         const used = this.image!.feed(bytes, pos);
         pos = used.next;
-        if (used.closed) {
-          this.fields[this.key] = new Sunk(this.image!.end());
-          this.image = null;
-          this.state = "after-value";
-        }
+        if (used.closed) this.closeImage();
         continue;
       }
       if (this.state === "text") {
@@ -242,16 +255,10 @@ class DataScanner<T> {
         return;
       case "value":
         if (space) return;
-        if (byte === 0x22 && this.imageFields.has(this.key)) {
-          const sink = this.openSink(this.key);
-          this.open.push(sink);
-          this.image = new ImageValue(sink);
-          this.state = "image";
-          return;
-        }
+        if (byte === 0x22 && this.imageFields.has(this.key)) return this.openImage(this.key);
         if (byte === 0x2c || byte === 0x7d || byte === 0x5d || byte === COLON) throw this.malformed();
         this.startSmall("small", byte);
-        this.depth = byte === 0x7b || byte === 0x5b ? 1 : 0;
+        this.nest = byte === 0x7b || byte === 0x5b ? [nestOf(byte)] : [];
         return;
       case "small":
         this.smallStep(byte, space);
@@ -268,28 +275,72 @@ class DataScanner<T> {
     }
   }
 
+  private openImage(field: string): void {
+    const sink = this.openSink(field);
+    this.open.push(sink);
+    this.image = new ImageValue(sink);
+    this.state = "image";
+  }
+
+  private closeImage(): void {
+    const value = this.image!.end();
+    this.image = null;
+    if (this.nest.length === 0) {
+      this.fields[this.key] = new Sunk(value);
+      this.state = "after-value";
+      return;
+    }
+    this.nested.push(value);
+    this.keep(Buffer.from(JSON.stringify(`${NESTED_MARKER}${this.nested.length - 1}`)));
+    this.state = "small";
+  }
+
   /** One byte of a non-image value: a string, a number, a literal, or a nested object or array. */
   private smallStep(byte: number, space: boolean): void {
     const first = this.small[0]!;
-    const primitive = first !== 0x22 && first !== 0x7b && first !== 0x5b;
-    if (primitive && (space || byte === 0x2c || byte === 0x7d)) {
+    if (first === 0x7b || first === 0x5b) return this.nestedStep(byte);
+    if (first !== 0x22 && (space || byte === 0x2c || byte === 0x7d)) {
       this.endSmall();
       this.step(byte);
       return;
     }
     this.keepSmall(byte);
-    if (first === 0x22) {
-      if (this.small.length > 1 && this.stringClosed(byte)) this.endSmall();
-      return;
-    }
-    if (primitive) return;
+    if (first === 0x22 && this.small.length > 1 && this.stringClosed(byte)) this.endSmall();
+  }
+
+  /**
+   * One byte inside a nested object or array. Keys are followed so that an image field nested in
+   * another (the Responses API's `item.result`) streams to a sink like a top-level one.
+   */
+  private nestedStep(byte: number): void {
+    const top = this.nest.at(-1)!;
     if (this.inString) {
-      this.stringClosed(byte);
+      this.keepSmall(byte);
+      if (this.stringClosed(byte) && this.keyAt >= 0) top.key = this.nestedKey();
       return;
     }
-    if (byte === 0x22) this.inString = true;
-    else if (byte === 0x7b || byte === 0x5b) this.depth++;
-    else if ((byte === 0x7d || byte === 0x5d) && --this.depth === 0) this.endSmall();
+    if (byte === 0x22 && top.object && !top.expectKey && this.imageFields.has(top.key)) return this.openImage(top.key);
+    this.keepSmall(byte);
+    if (byte === 0x22) {
+      this.inString = true;
+      this.keyAt = top.object && top.expectKey ? this.small.length - 1 : -1;
+    } else if (byte === COLON) top.expectKey = false;
+    else if (byte === 0x2c) top.expectKey = top.object;
+    else if (byte === 0x7b || byte === 0x5b) this.nest.push(nestOf(byte));
+    else if (byte === 0x7d || byte === 0x5d) {
+      this.nest.pop();
+      if (this.nest.length === 0) this.endSmall();
+    }
+  }
+
+  private nestedKey(): string {
+    const text = Buffer.from(this.small.slice(this.keyAt)).toString("utf8");
+    this.keyAt = -1;
+    try {
+      return JSON.parse(text) as string;
+    } catch {
+      throw this.malformed();
+    }
   }
 
   /** Inside a string: whether this byte closes it (a quote not escaped). */
@@ -324,12 +375,17 @@ class DataScanner<T> {
   }
 
   private parseSmall(): unknown {
+    const nested = this.nested;
+    const text = Buffer.from(this.small).toString("utf8");
+    this.small = [];
+    this.nested = [];
     try {
-      return JSON.parse(Buffer.from(this.small).toString("utf8")) as unknown;
+      if (nested.length === 0) return JSON.parse(text) as unknown;
+      return JSON.parse(text, (_key, value: unknown) =>
+        typeof value === "string" && value.startsWith(NESTED_MARKER) ? new Sunk(nested[Number(value.slice(NESTED_MARKER.length))]) : value,
+      ) as unknown;
     } catch {
       throw this.malformed();
-    } finally {
-      this.small = [];
     }
   }
 

@@ -1,5 +1,5 @@
 import type { Env } from "@/lib/env";
-import type { Usage } from "@/lib/gateway/stream-image";
+import type { Usage } from "@/lib/gateway/client";
 
 /** Dollars for one usage record, from the configurable per-million-token prices. */
 export type Prices = Pick<Env, "PRICE_TEXT_INPUT_PER_M" | "PRICE_IMAGE_INPUT_PER_M" | "PRICE_IMAGE_OUTPUT_PER_M" | "PRICE_TEXT_OUTPUT_PER_M">;

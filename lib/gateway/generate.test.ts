@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Gateway } from "@/lib/env";
 import { GatewayError } from "@/lib/gateway/errors";
-import { streamImage, type GatewayEvent, type ImageCall, type ImageSink } from "@/lib/gateway/stream-image";
+import type { GatewayEvent, ImageSink } from "@/lib/gateway/client";
+import { generateImage, type ImageCall } from "@/lib/gateway/generate";
 import { startSimulator, type Simulator } from "@/simulator/server";
 
 /** The gateway client against the simulator over real HTTP: events, deadlines and error mapping. */
@@ -24,7 +25,7 @@ const inMemory = (): ImageSink<Buffer> => {
 
 async function collect(prompt: string, limits = { deadlineMs: 10_000, idleMs: 5_000 }, signal?: AbortSignal): Promise<GatewayEvent<Buffer>[]> {
   const out: GatewayEvent<Buffer>[] = [];
-  for await (const event of streamImage(gateway, call(prompt), { ...limits, signal }, inMemory)) out.push(event);
+  for await (const event of generateImage(gateway, call(prompt), { ...limits, signal }, inMemory)) out.push(event);
   return out;
 }
 
@@ -38,7 +39,7 @@ async function failure(prompt: string, limits?: { deadlineMs: number; idleMs: nu
   throw new Error("expected a failure");
 }
 
-describe("streamImage", () => {
+describe("generateImage", () => {
   it("yields the partials in order, then one completed event with usage and echo", async () => {
     const events = await collect("a quiet harbour");
     expect(events.map((e) => e.type)).toEqual(["partial", "partial", "completed"]);
@@ -99,7 +100,7 @@ describe("streamImage", () => {
     const bad = { ...gateway, apiKey: "sk-wrong-key-123" };
     let caught: GatewayError | undefined;
     try {
-      for await (const event of streamImage(bad, call("no key"), { deadlineMs: 5000, idleMs: 5000 }, inMemory)) void event;
+      for await (const event of generateImage(bad, call("no key"), { deadlineMs: 5000, idleMs: 5000 }, inMemory)) void event;
     } catch (error) {
       caught = error as GatewayError;
     }
