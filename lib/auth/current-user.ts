@@ -1,4 +1,4 @@
-import { db } from "@/lib/db/client";
+import { ensureUser } from "@/lib/db/users";
 
 /**
  * Who is asking. The studio is single-user for now: everyone is the local user, created on first
@@ -9,12 +9,9 @@ export const LOCAL_USER_ID = "00000000-0000-4000-8000-000000000001";
 const globalForUser = globalThis as unknown as { studioLocalUser?: Promise<string> };
 
 export function currentUserId(): Promise<string> {
-  globalForUser.studioLocalUser ??= db()
-    .user.upsert({ where: { id: LOCAL_USER_ID }, create: { id: LOCAL_USER_ID, name: "Local user", isLocal: true }, update: {}, select: { id: true } })
-    .then((u) => u.id)
-    .catch((error: unknown) => {
-      globalForUser.studioLocalUser = undefined;
-      throw error;
-    });
+  globalForUser.studioLocalUser ??= ensureUser({ id: LOCAL_USER_ID, name: "Local user", isLocal: true }).catch((error: unknown) => {
+    globalForUser.studioLocalUser = undefined;
+    throw error;
+  });
   return globalForUser.studioLocalUser;
 }
