@@ -5,6 +5,7 @@ import { GatewayError, toGatewayError } from "@/lib/gateway/errors";
 import { EventFormatError, SseReader, type ByteSink, type SseMessage } from "@/lib/gateway/event-stream";
 import { Watchdog } from "@/lib/gateway/watchdog";
 import { mark } from "@/lib/trace";
+import type { StreamLimits } from "@/lib/gateway/watchdog";
 
 /**
  * The one client every endpoint module speaks to the gateway through. Every image is one streamed
@@ -33,15 +34,7 @@ export type ImageSink<T> = ByteSink<T>;
 /** A failure of the caller's sink (its disk), passed through as itself: not the gateway's fault. */
 export class SinkFailure extends Error {}
 
-export type StreamLimits = {
-  signal?: AbortSignal;
-  /** Whole-request limit, from the request's start. */
-  deadlineMs: number;
-  /** Longest silence (no bytes at all) tolerated once the request is sent. */
-  idleMs: number;
-  /** Called once the gateway has answered (status and headers), whatever the answer. */
-  onAnswer?: () => void;
-};
+export type { StreamLimits };
 
 const tokenDetails = z.object({ image_tokens: z.number().optional(), text_tokens: z.number().optional() }).partial();
 export const usageSchema = z.object({

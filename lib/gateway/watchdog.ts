@@ -1,5 +1,4 @@
 import { Agent, fetch as undiciFetch } from "undici";
-import type { StreamLimits } from "@/lib/gateway/client";
 import { GatewayError } from "@/lib/gateway/errors";
 import { mark } from "@/lib/trace";
 
@@ -13,6 +12,16 @@ import { mark } from "@/lib/trace";
 const gatewayConnections = new Agent({ keepAliveTimeout: 60_000, keepAliveMaxTimeout: 600_000 });
 
 type SdkFetch = ((input: string | URL | Request, init?: RequestInit) => Promise<Response>) & { Response: typeof Response };
+
+export type StreamLimits = {
+  signal?: AbortSignal;
+  /** Whole-request limit, from the request's start. */
+  deadlineMs: number;
+  /** Longest silence (no bytes at all) tolerated once the request is sent. */
+  idleMs: number;
+  /** Called once the gateway has answered (status and headers), whatever the answer. */
+  onAnswer?: () => void;
+};
 
 /** Aborts the request on cancel, on the deadline, or when no byte arrived for `idleMs`. */
 export class Watchdog {

@@ -58,8 +58,8 @@ export async function claimJob(workerId: string, leaseMs: number, allowLarge: bo
   if (!row) return null;
   try {
     const payload = readPayload(row.kind, row.payload);
-    const { leaseToken, kind: _kind, payload: _stored, ...rest } = row;
-    return { job: { ...rest, payload, lease: { generationId: row.id, token: leaseToken } } };
+    const job: Job = { id: row.id, ownerId: row.ownerId, payload, large: row.large, runCount: row.runCount, cancelRequested: row.cancelRequested, waiting: row.waiting, lease: { generationId: row.id, token: row.leaseToken } };
+    return { job };
   } catch (error) {
     return { unreadable: row, reason: (error as Error).message };
   }
