@@ -1,6 +1,7 @@
 import { deleteExpiredPartials, unreferencedBlobs } from "@/lib/db/images";
 import { exclusively } from "@/lib/db/maintenance";
 import type { Env } from "@/lib/env";
+import { everyAfter } from "@/lib/jobs/every-after";
 import { blobStore } from "@/lib/storage";
 
 /**
@@ -52,29 +53,9 @@ async function sweepNow(settings: SweepSettings, now: Date): Promise<SweepReport
 /** Sweeps a little after start (what a crash left), then every SWEEP_INTERVAL_MS; 0 turns it off. */
 export function startSweeping(settings: SweepSettings, log: (line: string) => void): { stop: () => Promise<void> } {
   if (settings.SWEEP_INTERVAL_MS <= 0) return { stop: async () => undefined };
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> | null = null;
-  let stopped = false;
-  const turn = (delay: number) => {
-    timer = setTimeout(() => {
-      running = sweep(settings)
-        .then((report) => {
-          if (report && report.partials + report.staged + report.blobs > 0) log(`swept: ${report.partials} old partials, ${report.blobs} unreferenced blobs, ${report.staged} staged files`);
-        })
-        .catch((error: unknown) => log(`sweep failed: ${(error as Error).message}`))
-        .finally(() => {
-          running = null;
-          if (!stopped) turn(settings.SWEEP_INTERVAL_MS);
-        });
-    }, delay);
-    timer.unref();
+  const turn = async () => {
+    const report = await sweep(settings).catch((error: unknown) => void log(`sweep failed: ${(error as Error).message}`));
+    if (report && report.partials + report.staged + report.blobs > 0) log(`swept: ${report.partials} old partials, ${report.blobs} unreferenced blobs, ${report.staged} staged files`);
   };
-  turn(Math.min(10_000, settings.SWEEP_INTERVAL_MS));
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+  return everyAfter(settings.SWEEP_INTERVAL_MS, turn, Math.min(10_000, settings.SWEEP_INTERVAL_MS));
 }

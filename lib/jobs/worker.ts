@@ -9,6 +9,7 @@ import type { Job } from "@/lib/jobs/payload";
 import { claimJob, type Claim } from "@/lib/jobs/queue";
 import { runGeneration } from "@/lib/jobs/run-generation";
 import { Semaphore } from "@/lib/jobs/semaphore";
+import { everyAfter } from "@/lib/jobs/every-after";
 import { CANCELLED, LEASE_LOST, SHUTDOWN } from "@/lib/jobs/stop";
 import { startSweeping } from "@/lib/jobs/sweep";
 import { mark } from "@/lib/trace";
@@ -201,28 +202,4 @@ export async function startWorker(options: { log?: (line: string) => void; setti
 
 function waitingOf(claim: Claim): number {
   return "job" in claim ? claim.job.waiting : claim.unreadable.waiting;
-}
-
-/** Runs `task` every `ms` after the previous run ended: never two at once. */
-export function everyAfter(ms: number, task: () => Promise<unknown>): { stop: () => Promise<void> } {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> | null = null;
-  let stopped = false;
-  const schedule = () => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = task().finally(() => {
-        running = null;
-        schedule();
-      });
-    }, ms);
-  };
-  schedule();
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
 }
