@@ -1,7 +1,16 @@
 /**
  * Fault injection. A spec is a comma-separated list of faults, each `name[:arg][;key=value]...`,
  * e.g. `status:429;retry-after=7`, `slow:2000,keepalive`, `corrupt-b64;mode=truncated`, or `ok`.
- * `corrupt-b64` spoils the final image, or with `at=partials` every partial preview instead.
+ * `corrupt-b64` spoils the final image, or with `at=partials` every partial preview instead; its
+ * `mode` says how (respond.ts: damage): `invalid` base64, `text` that is no image, or the image's
+ * bytes `truncated` (cut in half), `tail` (only the end marker dropped: PNG's IEND chunk, JPEG's
+ * FF D9; WebP has none and loses its last 16 bytes), `flip` (bytes flipped in the middle of the
+ * picture data), `zero-tail` (the last third zeroed, the length kept) or `header-only` (a valid
+ * header and nothing after it). Every one of them passes a header read. Only PNG has checksums: a
+ * flipped JPEG or WebP, or a zeroed WebP, still decodes (to a wrong picture).
+ * Size faults, one per spec: `wrong-size` (smaller, the asked size echoed), `downgrade` (smaller
+ * and lower quality, both echoed), `larger` (bigger than asked, the asked size echoed), `aspect`
+ * (another aspect ratio, the asked size echoed), `echo-mismatch` (the asked size, another echoed).
  * `grain:N` gives this request's pictures photo-like grain (draw.ts: addGrain), whatever SIM_GRAIN says.
  * Specs arrive per request in the `x-sim-fault` header, from the scripted queue (matched on the
  * prompt), or embedded in the prompt as `[[sim:<spec>]]` — in that order of precedence.
@@ -17,15 +26,17 @@ export type PreemptFault =
 /** Faults that break a response after it started. */
 export type EndingFault = "reset-mid-stream" | "stall-mid" | "error-mid-stream" | "error-data" | "truncated" | "non-json";
 
-export type CorruptMode = "invalid" | "text" | "truncated";
+export type CorruptMode = "invalid" | "text" | "truncated" | "tail" | "flip" | "zero-tail" | "header-only";
+
+export type ImageSizeFault = "wrong-size" | "downgrade" | "larger" | "aspect" | "echo-mismatch";
 
 /** Everything one spec asks for; each slot holds at most one fault so combinations stay unambiguous. */
 export type FaultPlan = {
   spec: string;
   preempt?: PreemptFault;
   ending?: EndingFault;
-  /** wrong-size: smaller image, asked size echoed; downgrade: smaller size and lower quality, both echoed. */
-  imageSize?: "wrong-size" | "downgrade";
+  /** What is drawn and echoed instead of the asked size (see the top of this file). */
+  imageSize?: ImageSizeFault;
   corrupt?: CorruptMode;
   /** Which images `corrupt` spoils. */
   corruptAt?: "final" | "partials";
@@ -42,7 +53,8 @@ export class FaultSpecError extends Error {
 }
 
 const ENDINGS: readonly EndingFault[] = ["reset-mid-stream", "stall-mid", "error-mid-stream", "error-data", "truncated", "non-json"];
-const CORRUPT_MODES: readonly CorruptMode[] = ["invalid", "text", "truncated"];
+const CORRUPT_MODES: readonly CorruptMode[] = ["invalid", "text", "truncated", "tail", "flip", "zero-tail", "header-only"];
+const IMAGE_SIZE_FAULTS: readonly ImageSizeFault[] = ["wrong-size", "downgrade", "larger", "aspect", "echo-mismatch"];
 
 type Part = { name: string; arg?: string; params: Map<string, string> };
 
@@ -89,6 +101,7 @@ function addFault(plan: FaultPlan, part: Part, spec: string): void {
     plan[slot] = value;
   };
   const ending = ENDINGS.find((name) => name === part.name);
+  const imageSize = IMAGE_SIZE_FAULTS.find((name) => name === part.name);
   switch (part.name) {
     case "ok":
       return onlyParams(part, spec, []);
@@ -100,10 +113,6 @@ function addFault(plan: FaultPlan, part: Part, spec: string): void {
     case "stall-before":
       onlyParams(part, spec, []);
       return claim("preempt", { kind: part.name });
-    case "wrong-size":
-    case "downgrade":
-      onlyParams(part, spec, []);
-      return claim("imageSize", part.name);
     case "corrupt-b64": {
       onlyParams(part, spec, ["mode", "at"]);
       const mode = CORRUPT_MODES.find((m) => m === (part.params.get("mode") ?? "invalid"));
@@ -132,6 +141,10 @@ function addFault(plan: FaultPlan, part: Part, spec: string): void {
       return;
     }
     default:
+      if (imageSize) {
+        onlyParams(part, spec, []);
+        return claim("imageSize", imageSize);
+      }
       if (!ending) throw new FaultSpecError(spec, `unknown fault "${part.name}"`);
       onlyParams(part, spec, []);
       return claim("ending", ending);

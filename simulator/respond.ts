@@ -10,7 +10,7 @@ import { setImmediate as nextTurn, setTimeout as sleep } from "node:timers/promi
 import { formatSize, type Dimensions } from "../lib/images/size-rules";
 import { mark } from "../lib/trace";
 import { encodePartial, encodeRaster, partialScales, type Encoding, type Raster } from "./draw";
-import type { CorruptMode, EndingFault, FaultPlan } from "./faults";
+import type { CorruptMode, EndingFault, FaultPlan, ImageSizeFault } from "./faults";
 import type { ImageRequest, Quality } from "./params";
 import { computeUsage } from "./usage";
 
@@ -63,13 +63,28 @@ function halfSize({ width, height }: Dimensions): Dimensions {
   return { width: half(width), height: half(height) };
 }
 
+/** A quarter more on each edge, on the 16 px grid: the "larger than asked" image. */
+function largerSize({ width, height }: Dimensions): Dimensions {
+  const larger = (edge: number) => Math.round((edge * 1.25) / 16) * 16;
+  return { width: larger(width), height: larger(height) };
+}
+
+/** Width and height swapped; a square one made half as wide again (3:2). */
+function otherAspect({ width, height }: Dimensions): Dimensions {
+  return width === height ? { width: Math.round((width * 1.5) / 16) * 16, height } : { width: height, height: width };
+}
+
 function shapeFor(job: ImageJob, plan: FaultPlan | undefined): Shape {
   const quality = job.request.quality === "auto" ? "medium" : job.request.quality;
-  if (!plan?.imageSize) return { drawn: job.asked, size: formatSize(job.asked), quality };
-  const smaller = halfSize(job.asked);
-  return plan.imageSize === "wrong-size"
-    ? { drawn: smaller, size: formatSize(job.asked), quality }
-    : { drawn: smaller, size: formatSize(smaller), quality: LOWER_QUALITY[quality] };
+  const asked = formatSize(job.asked);
+  const sized: Record<ImageSizeFault, () => Shape> = {
+    "wrong-size": () => ({ drawn: halfSize(job.asked), size: asked, quality }),
+    downgrade: () => ({ drawn: halfSize(job.asked), size: formatSize(halfSize(job.asked)), quality: LOWER_QUALITY[quality] }),
+    larger: () => ({ drawn: largerSize(job.asked), size: asked, quality }),
+    aspect: () => ({ drawn: otherAspect(job.asked), size: asked, quality }),
+    "echo-mismatch": () => ({ drawn: job.asked, size: formatSize(halfSize(job.asked)), quality }),
+  };
+  return plan?.imageSize ? sized[plan.imageSize]() : { drawn: job.asked, size: asked, quality };
 }
 
 function echoedFields(job: ImageJob, shape: Shape) {
@@ -93,9 +108,51 @@ function b64(image: Buffer, corrupt: CorruptMode | undefined): string {
       return `%%not-base64%%${image.subarray(0, 48).toString("base64")}!!`;
     case "text":
       return Buffer.from("this is not an image, just some text").toString("base64");
-    case "truncated":
-      return image.subarray(0, Math.floor(image.length / 2)).toString("base64");
+    default:
+      return damage(image, corrupt).toString("base64");
   }
+}
+
+/** PNG's IEND chunk and JPEG's end-of-image marker; WebP has none (its RIFF header holds its length). */
+function endMarkerLength(image: Buffer): number {
+  if (image[0] === 0x89) return 12;
+  if (image[0] === 0xff) return 2;
+  return 16;
+}
+
+/** Bytes a broken gateway or proxy could hand on: image data that decodes badly, or not at all. */
+export function damage(image: Buffer, mode: Exclude<CorruptMode, "invalid" | "text">): Buffer {
+  switch (mode) {
+    case "truncated":
+      return image.subarray(0, Math.floor(image.length / 2));
+    case "tail":
+      return image.subarray(0, image.length - endMarkerLength(image));
+    case "flip": {
+      // A few bytes a little apart, well past the header: in every format, the compressed pixels.
+      const copy = Buffer.from(image);
+      const middle = Math.floor(copy.length / 2);
+      for (let at = middle; at < Math.min(copy.length, middle + 64); at += 16) copy[at] = (copy[at] ?? 0) ^ 0xa5;
+      return copy;
+    }
+    case "zero-tail":
+      return Buffer.from(image).fill(0, Math.floor((image.length * 2) / 3));
+    case "header-only":
+      return image.subarray(0, headerLength(image));
+  }
+}
+
+/** Enough for a header reader (image-size) to take it for a whole image: signature, size, format. */
+function headerLength(image: Buffer): number {
+  if (image[0] === 0x89) return 33; // signature and IHDR
+  if (image[0] !== 0xff) return 30; // RIFF, the VP8 chunk's header and its frame header with the size
+  // JPEG: every segment up to and including the frame header (SOFn), which holds the size.
+  for (let at = 2; at + 4 <= image.length; ) {
+    const marker = image[at + 1] ?? 0;
+    const end = at + 2 + image.readUInt16BE(at + 2);
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) return end;
+    at = end;
+  }
+  return image.length;
 }
 
 function unixNow(): number {

@@ -1,6 +1,9 @@
 import OpenAI, { toFile } from "openai";
 import sharp from "sharp";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { decodeImage, inspectImage, NotAnImageError } from "../lib/images/inspect";
+import { parseFaultSpec } from "./faults";
+import { damage } from "./respond";
 import { startSimulator, type Simulator } from "./server";
 
 const KEY = "sk-test-key-123";
@@ -344,6 +347,99 @@ describe("faults", () => {
       quality: string;
     };
     expect([down.size, down.quality]).toEqual(["1024x576", "medium"]);
+  });
+
+  it("draws a larger picture, another aspect ratio, or echoes another size on larger, aspect and echo-mismatch", async () => {
+    const shapes: [string, string, string, [number, number]][] = [
+      ["larger", SIZE, SIZE, [1280, 800]],
+      ["aspect", SIZE, SIZE, [640, 1024]],
+      ["aspect", "1024x1024", "1024x1024", [1536, 1024]],
+      ["echo-mismatch", SIZE, "512x320", [1024, 640]],
+    ];
+    for (const [fault, size, echoed, drawn] of shapes) {
+      const json = (await (await generate({ ...base, size }, { "x-sim-fault": fault })).json()) as { size: string; data: { b64_json: string }[] };
+      const info = await imageInfo(json.data[0]?.b64_json ?? "");
+      expect([fault, json.size, info.width, info.height]).toEqual([fault, echoed, ...drawn]);
+    }
+  });
+
+  it("echoes the size fault's size on every partial too, drawn at the fault's size", async () => {
+    const events = await readEvents(await generate({ ...base, stream: true, partial_images: 1 }, { "x-sim-fault": "aspect" }));
+    for (const event of events) {
+      const data = JSON.parse(event.data) as { size: string; b64_json: string };
+      const info = await imageInfo(data.b64_json);
+      expect([data.size, info.width, info.height]).toEqual([SIZE, 640, 1024]);
+    }
+  });
+
+  describe("damaged image bytes", () => {
+    async function imageBytes(format: "png" | "jpeg" | "webp", fault?: string): Promise<Buffer> {
+      const response = await generate({ ...base, output_format: format }, fault ? { "x-sim-fault": fault } : {});
+      const json = (await response.json()) as { data: { b64_json: string }[] };
+      return Buffer.from(json.data[0]?.b64_json ?? "", "base64");
+    }
+
+    /** Bytes compared with equals(): a failing toEqual on two 100 KB buffers takes minutes to print. */
+    const same = (a: Buffer, b: Buffer) => expect(a.equals(b)).toBe(true);
+
+    // Every request draws anew, so the damage is checked on one good picture, and its wiring below.
+    it.each(["png", "jpeg", "webp"] as const)("damages a %s as each corrupt-b64 mode says", async (format) => {
+      const good = await imageBytes(format);
+      const marker = { png: 12, jpeg: 2, webp: 16 }[format];
+      same(damage(good, "truncated"), good.subarray(0, Math.floor(good.length / 2)));
+      same(damage(good, "tail"), good.subarray(0, good.length - marker));
+
+      const flipped = damage(good, "flip");
+      expect(flipped.length).toBe(good.length);
+      const changed = [...flipped.keys()].filter((at) => flipped[at] !== good[at]);
+      expect(changed.length).toBeGreaterThan(0);
+      for (const at of changed) expect(Math.abs(at - good.length / 2)).toBeLessThan(64);
+
+      const zeroed = damage(good, "zero-tail");
+      const from = Math.floor((good.length * 2) / 3);
+      expect(zeroed.length).toBe(good.length);
+      same(zeroed.subarray(0, from), good.subarray(0, from));
+      expect(zeroed.subarray(from).every((byte) => byte === 0)).toBe(true);
+
+      // A header any header reader takes for the whole picture, and nothing after it.
+      const header = damage(good, "header-only");
+      expect(header.length).toBeLessThan(700);
+      same(good.subarray(0, header.length), header);
+      expect(inspectImage(header)).toEqual({ format, width: 1024, height: 640 });
+    });
+
+    it("sends each damaged PNG, whose header reads as a good picture, and which does not decode", async () => {
+      const reasons: Record<string, RegExp> = {
+        truncated: /damaged or cut short/,
+        tail: /end marker \(IEND\)/,
+        flip: /picture data is damaged/,
+        "zero-tail": /damaged or cut short|end marker/,
+        "header-only": /damaged|incomplete|cut short/,
+      };
+      for (const [mode, reason] of Object.entries(reasons)) {
+        const damaged = await imageBytes("png", `corrupt-b64;mode=${mode}`);
+        expect(inspectImage(damaged.subarray(0, 64 * 1024))).toEqual({ format: "png", width: 1024, height: 640 });
+        await expect(decodeImage(damaged), mode).rejects.toThrow(NotAnImageError);
+        await expect(decodeImage(damaged), mode).rejects.toThrow(reason);
+      }
+    });
+
+    it("damages the partials and not the final image with at=partials", async () => {
+      const response = await generate({ ...base, stream: true, partial_images: 2 }, { "x-sim-fault": "corrupt-b64;mode=tail;at=partials" });
+      const images = (await readEvents(response)).map((event) => Buffer.from((JSON.parse(event.data) as { b64_json: string }).b64_json, "base64"));
+      expect(images).toHaveLength(3);
+      for (const partial of images.slice(0, 2)) await expect(decodeImage(partial)).rejects.toThrow(/end marker \(IEND\)/);
+      expect(await decodeImage(images[2] ?? Buffer.alloc(0))).toEqual({ format: "png", width: 1024, height: 640 });
+    });
+  });
+
+  it.each([
+    ["corrupt-b64;mode=chewed", /corrupt-b64 mode must be one of invalid, text, truncated, tail, flip, zero-tail, header-only/],
+    ["larger:2", /"larger" takes no argument/],
+    ["aspect;by=2", /"aspect" takes no parameter "by"/],
+    ["wrong-size,echo-mismatch", /"echo-mismatch" conflicts with an earlier fault/],
+  ])("refuses the malformed spec %s with a reason", (spec, reason) => {
+    expect(() => parseFaultSpec(spec)).toThrow(reason);
   });
 
   it("puts keep-alive whitespace before a correct JSON answer", async () => {

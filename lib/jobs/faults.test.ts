@@ -1,9 +1,8 @@
-import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { currentUserId } from "@/lib/auth/current-user";
 import { db } from "@/lib/db/client";
 import { createGeneration } from "@/lib/generations/create";
-import { blobPath } from "@/lib/storage/blobs";
+import { blobStore } from "@/lib/storage";
 import { closeStudio, eventsOf, imageRequests, openStudio, scriptFaults, waitForEnd, type Studio } from "@/test/harness";
 
 /**
@@ -43,12 +42,35 @@ const cases: Case[] = [
   { name: "truncated stream, every time", faults: always("truncated"), status: "failed", attempts: 3, code: "truncated_stream", message: /ended before the image was complete/ },
   { name: "corrupt base64", faults: ["corrupt-b64", "ok"], status: "done", attempts: 2, firstAttemptCode: "corrupt_image" },
   { name: "non-image bytes", faults: always("corrupt-b64;mode=text"), status: "failed", attempts: 3, code: "corrupt_image" },
+  // Damaged bytes under a header that reads as a whole picture: only decoding them tells.
+  { name: "image cut in half, every time", faults: always("corrupt-b64;mode=truncated"), status: "failed", attempts: 3, code: "corrupt_image", message: /does not decode: .*cut short/ },
+  { name: "image without its end marker, every time", faults: always("corrupt-b64;mode=tail"), status: "failed", attempts: 3, code: "corrupt_image", message: /does not decode: .*end marker \(IEND\)/ },
+  { name: "image with flipped bytes, every time", faults: always("corrupt-b64;mode=flip"), status: "failed", attempts: 3, code: "corrupt_image", message: /does not decode: .*damaged/ },
+  { name: "image with a zeroed tail once", faults: ["corrupt-b64;mode=zero-tail", "ok"], status: "done", attempts: 2, firstAttemptCode: "corrupt_image" },
+  { name: "image header and nothing after it once", faults: ["corrupt-b64;mode=header-only", "ok"], status: "done", attempts: 2, firstAttemptCode: "corrupt_image" },
+  { name: "partials without their end marker, every time", faults: always("corrupt-b64;mode=tail;at=partials"), status: "failed", attempts: 3, code: "corrupt_image", message: /does not decode/ },
+  { name: "partials with flipped bytes once", faults: ["corrupt-b64;mode=flip;at=partials", "ok"], status: "done", attempts: 2, firstAttemptCode: "corrupt_image" },
+  { name: "partials cut in half once", faults: ["corrupt-b64;mode=truncated;at=partials", "ok"], status: "done", attempts: 2, firstAttemptCode: "corrupt_image" },
   { name: "a non-JSON body", faults: always("non-json"), status: "failed", attempts: 3, message: /not JSON|cannot read/ },
   { name: "keep-alive comments and whitespace", faults: ["keepalive"], status: "done", attempts: 1 },
 ];
 
 let studio: Studio;
 let owner: string;
+
+async function storedBlobs(): Promise<Set<string>> {
+  const found = new Set<string>();
+  for await (const sha256 of blobStore().listOlderThan(new Date(Date.now() + 60_000))) found.add(sha256);
+  return found;
+}
+
+/** Thumbnails are made after the end event: waited for, so every blob of the generation is in. */
+async function thumbnailsMade(generationId: string): Promise<void> {
+  for (let waited = 0; waited < 5000; waited += 50) {
+    if ((await db().image.count({ where: { generationId, kind: "final", thumbSha256: null } })) === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 beforeAll(async () => {
   studio = await openStudio({
@@ -62,6 +84,7 @@ afterAll(async () => closeStudio(studio));
 describe("every fault of the matrix", () => {
   it.each(cases)("$name", async (c) => {
     const prompt = `fault case: ${c.name}`;
+    const blobsBefore = await storedBlobs();
     await scriptFaults(studio, prompt, c.faults);
     const { id } = await createGeneration(owner, { prompt, size: "1024x1024", quality: "low", partial_images: 2 });
     const gen = await waitForEnd(id, 30_000);
@@ -82,7 +105,14 @@ describe("every fault of the matrix", () => {
     const announced = events.filter((e) => e.type === "partial" || e.type === "image").map((e) => (e.data as { imageId: string }).imageId);
     const rows = await db().image.findMany({ where: { generationId: id } });
     expect(rows.map((r) => r.id).sort()).toEqual([...announced].sort());
-    for (const row of rows) expect(existsSync(blobPath(row.sha256))).toBe(true);
+    for (const row of rows) expect(await blobStore().exists(row.sha256)).toBe(true);
+    // Nothing kept that was refused: no staged file left behind, and every new blob is one a row of
+    // this generation points at (a damaged picture is dropped, never committed).
+    expect(rows.filter((r) => r.kind === "final")).toHaveLength(c.status === "done" ? 1 : 0);
+    await thumbnailsMade(id);
+    expect(await blobStore().dropStagedOlderThan(new Date(Date.now() + 60_000))).toBe(0);
+    const pointedAt = new Set((await db().image.findMany({ where: { generationId: id } })).flatMap((r) => [r.sha256, r.thumbSha256, r.previewSha256]));
+    expect([...(await storedBlobs())].filter((sha256) => !blobsBefore.has(sha256) && !pointedAt.has(sha256))).toEqual([]);
     expect(events.at(-1)?.type).toBe("end");
     expect(events.at(-1)?.data).toMatchObject({ status: c.status });
   });
@@ -193,6 +223,31 @@ describe("every fault of the matrix", () => {
     expect(image.downgraded).toMatch(/asked high quality/);
     const gen = await db().generation.findUniqueOrThrow({ where: { id } });
     expect(gen.notice).toMatch(/^Image 1: asked 2048x2048/);
+    expect(gen.errorCode).toBeNull();
+  });
+
+  const otherSizes: { fault: string; size: string; drawn: [number, number]; flag: string }[] = [
+    { fault: "wrong-size", size: "1536x1024", drawn: [768, 512], flag: "asked 1536x1024, received 768x512: smaller, 25% of the pixels, though the gateway reported 1536x1024" },
+    { fault: "larger", size: "1024x1024", drawn: [1280, 1280], flag: "asked 1024x1024, received 1280x1280: larger, 1.56 times the pixels, though the gateway reported 1024x1024" },
+    { fault: "aspect", size: "1024x1536", drawn: [1536, 1024], flag: "asked 1024x1536 (portrait), received 1536x1024 (landscape), though the gateway reported 1024x1536" },
+    { fault: "echo-mismatch", size: "1024x1024", drawn: [1024, 1024], flag: "the gateway reported 512x512 but the image is 1024x1024" },
+    { fault: "echo-mismatch", size: "auto", drawn: [1024, 1024], flag: "the gateway reported 512x512 but the image is 1024x1024" },
+  ];
+  it.each(otherSizes)("keeps a picture of another size ($fault, asked $size) and says how it differs", async ({ fault, size, drawn, flag }) => {
+    const prompt = `fault case: ${fault} at ${size}`;
+    await scriptFaults(studio, prompt, [fault]);
+    const { id } = await createGeneration(owner, { prompt, size, quality: "low", partial_images: 1 });
+    const gen = await waitForEnd(id);
+    expect(gen.status).toBe("done");
+    expect(await db().attempt.count({ where: { generationId: id } })).toBe(1);
+    const rows = await db().image.findMany({ where: { generationId: id }, orderBy: { kind: "asc" } });
+    expect(rows.map((r) => [r.kind, r.width, r.height, r.downgraded])).toEqual([
+      ["final", ...drawn, flag],
+      ["partial", ...drawn, null],
+    ]);
+    const event = (await eventsOf(id)).find((e) => e.type === "image");
+    expect(event?.data).toMatchObject({ width: drawn[0], height: drawn[1], downgraded: flag });
+    expect(gen.notice).toBe(`Image 1: ${flag}`);
     expect(gen.errorCode).toBeNull();
   });
 });

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { setThumbnail, type NewImage } from "@/lib/db/images";
 import type { Echo, Usage } from "@/lib/gateway/client";
 import { GatewayError } from "@/lib/gateway/errors";
-import { inspectImage, makeThumbnail, needsPreview, NotAnImageError, type ImageFacts } from "@/lib/images/inspect";
+import { decodeImage, inspectImage, makeThumbnail, needsPreview, NotAnImageError, type ImageFacts } from "@/lib/images/inspect";
 import { Semaphore } from "@/lib/jobs/semaphore";
 import { blobStore, type StagedBlob } from "@/lib/storage";
 
@@ -23,20 +23,33 @@ export type PreparedPicture = {
   needsPreview: boolean;
 };
 
-/** What the staged bytes are, read from their header; data that is no image is dropped and refused. */
-export function factsOf(staged: StagedBlob): ImageFacts {
+/**
+ * What the staged bytes are: the format from their header, the size from decoding every pixel (a
+ * header can be whole over data cut short). Data that is no image, or an image damaged or
+ * incomplete, is dropped and refused.
+ */
+export async function factsOf(staged: StagedBlob): Promise<ImageFacts> {
   try {
     if (staged.bytes === 0) throw new GatewayError("bad_response", "corrupt_image", "The gateway sent empty image data.");
-    try {
-      return inspectImage(staged.head);
-    } catch (error) {
-      // A header past the first bytes (a JPEG with long metadata): read it all, this once.
-      if (error instanceof NotAnImageError && staged.bytes > staged.head.length) return inspectImage(staged.read());
-      throw error;
-    }
+    const { format } = headerOf(staged);
+    const decoded = await decodeImage(staged.file).catch((error: unknown) => {
+      if (!(error instanceof NotAnImageError)) throw error;
+      throw new GatewayError("bad_response", "corrupt_image", `The gateway sent an image that does not decode: ${error.message}`);
+    });
+    return { format, width: decoded.width, height: decoded.height };
   } catch (error) {
     staged.discard();
     if (error instanceof NotAnImageError) throw new GatewayError("bad_response", "corrupt_image", `The gateway sent data that is not an image: ${error.message}`);
+    throw error;
+  }
+}
+
+function headerOf(staged: StagedBlob): ImageFacts {
+  try {
+    return inspectImage(staged.head);
+  } catch (error) {
+    // A header past the first bytes (a JPEG with long metadata): read it all, this once.
+    if (error instanceof NotAnImageError && staged.bytes > staged.head.length) return inspectImage(staged.read());
     throw error;
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GatewayError, type GatewayErrorKind } from "@/lib/gateway/errors";
-import { deadlineFor, downgradeOf, ladderFor, retryDecision, shouldFallBack, type PolicySettings } from "@/lib/jobs/policy";
+import { deadlineFor, differencesOf, ladderFor, retryDecision, shouldFallBack, type PolicySettings } from "@/lib/jobs/policy";
 
 const settings: PolicySettings = { TIMEOUT_MS: 120_000, TIMEOUT_LARGE_MS: 300_000, STREAM_IDLE_MS: 60_000, RETRY_MAX: 2, RETRY_BASE_MS: 1000, RETRY_AFTER_CAP_MS: 60_000 };
 const err = (kind: GatewayErrorKind, httpStatus?: number, retryAfterMs?: number) => new GatewayError(kind, "x", "m", { httpStatus, retryAfterMs });
@@ -68,12 +68,64 @@ describe("the 4K fallback ladder", () => {
   });
 });
 
-describe("silent downgrades", () => {
-  it("names a smaller image, a smaller echoed size and a lower echoed quality", () => {
-    expect(downgradeOf({ size: "2048x2048", quality: "high" }, { width: 2048, height: 2048, echoedSize: "2048x2048", echoedQuality: "high" })).toBeNull();
-    expect(downgradeOf({ size: "2048x2048", quality: "high" }, { width: 1024, height: 1024 })).toBe("asked 2048x2048, received 1024x1024");
-    expect(downgradeOf({ size: "2048x2048", quality: "auto" }, { width: 2048, height: 2048, echoedSize: "1024x1024" })).toBe("asked 2048x2048, gateway reported 1024x1024");
-    expect(downgradeOf({ size: "1024x1024", quality: "high" }, { width: 1024, height: 1024, echoedQuality: "medium" })).toBe("asked high quality, gateway reported medium");
-    expect(downgradeOf({ size: "auto", quality: "auto" }, { width: 1024, height: 1536, echoedSize: "1024x1536", echoedQuality: "low" })).toBeNull();
+describe("differences from the size asked and the size echoed", () => {
+  const px = (size: string) => {
+    const [width = 0, height = 0] = size.split("x").map(Number);
+    return { width, height };
+  };
+  const diff = (asked: string, got: string, echo: { size?: string; quality?: string } = {}, quality = "auto") => differencesOf({ size: asked, quality }, px(got), echo);
+
+  it("flags nothing when the asked size, the echo and the picture agree", () => {
+    expect(diff("2048x2048", "2048x2048", { size: "2048x2048", quality: "high" }, "high")).toBeNull();
+    expect(diff("1536x1024", "1536x1024")).toBeNull();
+    expect(diff("auto", "1024x1536", { size: "1024x1536", quality: "low" })).toBeNull();
+  });
+
+  it("names a smaller picture, with the share of the pixels", () => {
+    expect(diff("2048x2048", "1024x1024")).toBe("asked 2048x2048, received 1024x1024: smaller, 25% of the pixels");
+    expect(diff("3840x2160", "1664x928")).toBe("asked 3840x2160, received 1664x928: smaller, 19% of the pixels");
+    expect(diff("1024x1024", "1024x1020")).toBe("asked 1024x1024, received 1024x1020: smaller, 99.6% of the pixels");
+  });
+
+  it("names a larger picture", () => {
+    expect(diff("1024x1024", "2048x2048")).toBe("asked 1024x1024, received 2048x2048: larger, 4 times the pixels");
+    expect(diff("1024x1024", "1280x1280")).toBe("asked 1024x1024, received 1280x1280: larger, 1.56 times the pixels");
+  });
+
+  it("names another aspect ratio by orientation, and by ratio when both lean the same way", () => {
+    expect(diff("1024x1536", "1536x1024")).toBe("asked 1024x1536 (portrait), received 1536x1024 (landscape)");
+    expect(diff("1536x1024", "1024x1024")).toBe("asked 1536x1024 (landscape), received 1024x1024 (square): smaller, 67% of the pixels");
+    expect(diff("1536x1024", "2048x1152")).toBe("asked 1536x1024 (landscape 3:2), received 2048x1152 (landscape 16:9): larger, 1.5 times the pixels");
+    expect(diff("2160x3840", "1008x2000")).toBe("asked 2160x3840 (portrait 9:16), received 1008x2000 (portrait 1:1.98): smaller, 24% of the pixels");
+  });
+
+  it("says when the gateway reported the asked size for another picture", () => {
+    expect(diff("1536x1024", "768x512", { size: "1536x1024" })).toBe("asked 1536x1024, received 768x512: smaller, 25% of the pixels, though the gateway reported 1536x1024");
+  });
+
+  it("names an echo that differs from the picture, whatever was asked", () => {
+    expect(diff("1024x1024", "1024x1024", { size: "768x768" })).toBe("the gateway reported 768x768 but the image is 1024x1024");
+    expect(diff("auto", "768x768", { size: "1024x1024" })).toBe("the gateway reported 1024x1024 but the image is 768x768");
+    expect(diff("2048x2048", "1024x1024", { size: "1536x1536" })).toBe(
+      "asked 2048x2048, received 1024x1024: smaller, 25% of the pixels; the gateway reported 1536x1536 but the image is 1024x1024",
+    );
+  });
+
+  it("does not hold the gateway's own downgrade against the echo that admits it", () => {
+    expect(diff("2048x2048", "1024x1024", { size: "1024x1024" })).toBe("asked 2048x2048, received 1024x1024: smaller, 25% of the pixels");
+  });
+
+  it("compares nothing with an asked auto size, nor with an echo that is no size", () => {
+    expect(diff("auto", "1536x1024")).toBeNull();
+    expect(diff("1024x1024", "1024x1024", { size: "auto" })).toBeNull();
+  });
+
+  it("names a lower echoed quality, alone or beside a size difference", () => {
+    expect(diff("1024x1024", "1024x1024", { quality: "medium" }, "high")).toBe("asked high quality, gateway reported medium");
+    expect(diff("1024x1024", "1024x1024", { quality: "high" }, "medium")).toBeNull();
+    expect(diff("1024x1024", "1024x1024", { quality: "low" }, "auto")).toBeNull();
+    expect(diff("2048x1152", "1024x576", { size: "1024x576", quality: "medium" }, "high")).toBe(
+      "asked 2048x1152, received 1024x576: smaller, 25% of the pixels; asked high quality, gateway reported medium",
+    );
   });
 });

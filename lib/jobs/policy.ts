@@ -1,6 +1,6 @@
 import type { Env } from "@/lib/env";
 import type { GatewayError } from "@/lib/gateway/errors";
-import { isExperimentalSize, parseSize } from "@/lib/images/size-rules";
+import { formatSize, isExperimentalSize, parseSize, type Dimensions } from "@/lib/images/size-rules";
 
 /**
  * The gateway brief's production rules, each written once: timeouts by size, which failures are
@@ -67,22 +67,80 @@ export function shouldFallBack(error: GatewayError): boolean {
 
 const QUALITY_RANK: Record<string, number> = { low: 0, medium: 1, high: 2 };
 
-/** What the gateway gave short of what was asked, as a sentence, or null when it gave it all. */
-export function downgradeOf(
-  asked: { size: string; quality: string },
-  got: { width: number; height: number; echoedSize?: string; echoedQuality?: string },
-): string | null {
+/**
+ * Every way the picture differs from what was asked and from what the gateway said it sent, as
+ * one sentence, or null when all agree. The decoded size is the truth: gateways have sent smaller
+ * pictures than asked under an echo of the asked size. `auto` has no size to compare with.
+ */
+export function differencesOf(asked: { size: string; quality: string }, got: Dimensions, echo: { size?: string; quality?: string }): string | null {
   const problems: string[] = [];
   const want = parseSize(asked.size);
-  if (want && (got.width < want.width || got.height < want.height)) {
-    problems.push(`asked ${asked.size}, received ${got.width}x${got.height}`);
-  } else if (want && got.echoedSize && got.echoedSize !== asked.size) {
-    problems.push(`asked ${asked.size}, gateway reported ${got.echoedSize}`);
+  const echoed = echo.size ? parseSize(echo.size) : null;
+  const echoLies = echoed !== null && !sameSize(echoed, got);
+  if (want && !sameSize(want, got)) {
+    const alsoEchoed = echoLies && sameSize(echoed, want);
+    problems.push(`${sizeDifference(want, got)}${alsoEchoed ? `, though the gateway reported ${formatSize(echoed)}` : ""}`);
+    if (echoLies && !alsoEchoed) problems.push(`the gateway reported ${formatSize(echoed)} but the image is ${formatSize(got)}`);
+  } else if (echoLies) {
+    problems.push(`the gateway reported ${formatSize(echoed)} but the image is ${formatSize(got)}`);
   }
   const askedRank = QUALITY_RANK[asked.quality];
-  const gotRank = got.echoedQuality ? QUALITY_RANK[got.echoedQuality] : undefined;
+  const gotRank = echo.quality ? QUALITY_RANK[echo.quality] : undefined;
   if (askedRank !== undefined && gotRank !== undefined && gotRank < askedRank) {
-    problems.push(`asked ${asked.quality} quality, gateway reported ${got.echoedQuality}`);
+    problems.push(`asked ${asked.quality} quality, gateway reported ${echo.quality}`);
   }
   return problems.length > 0 ? problems.join("; ") : null;
+}
+
+function sameSize(a: Dimensions, b: Dimensions): boolean {
+  return a.width === b.width && a.height === b.height;
+}
+
+/** Within this, two shapes are the same one drawn on a grid (2048x1152 and 1024x576, or 1672x941). */
+const SAME_ASPECT = 0.02;
+
+/** "asked 2048x2048, received 1024x1024: smaller, 25% of the pixels"; the shapes named when they differ. */
+function sizeDifference(want: Dimensions, got: Dimensions): string {
+  const reshaped = Math.abs(aspect(got) / aspect(want) - 1) > SAME_ASPECT;
+  const [wantShape, gotShape] = reshaped ? shapeNames(want, got) : ["", ""];
+  const scale = got.width * got.height / (want.width * want.height);
+  const amount = scale < 1 ? `: smaller, ${percent(scale)} of the pixels` : scale > 1 ? `: larger, ${times(scale)} the pixels` : "";
+  return `asked ${formatSize(want)}${wantShape}, received ${formatSize(got)}${gotShape}${amount}`;
+}
+
+function aspect({ width, height }: Dimensions): number {
+  return width / height;
+}
+
+function orientation({ width, height }: Dimensions): string {
+  return width > height ? "landscape" : width < height ? "portrait" : "square";
+}
+
+/** " (portrait)" and " (landscape)"; the ratios too when both lean the same way ("landscape 3:2"). */
+function shapeNames(want: Dimensions, got: Dimensions): [string, string] {
+  const same = orientation(want) === orientation(got);
+  const name = (d: Dimensions) => ` (${orientation(d)}${same ? ` ${ratio(d)}` : ""})`;
+  return [name(want), name(got)];
+}
+
+/** 3:2 or 16:9 when the terms are small, else 1.78:1. */
+function ratio({ width, height }: Dimensions): string {
+  const divisor = gcd(width, height);
+  const [w, h] = [width / divisor, height / divisor];
+  if (w <= 21 && h <= 21) return `${w}:${h}`;
+  return width >= height ? `${(width / height).toFixed(2)}:1` : `1:${(height / width).toFixed(2)}`;
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
+
+/** Whole percents, unless that would round a real difference away (99.6%, not 100%). */
+function percent(share: number): string {
+  const whole = Math.round(share * 100);
+  return whole === 0 || whole === 100 ? `${(share * 100).toFixed(1)}%` : `${whole}%`;
+}
+
+function times(scale: number): string {
+  return `${Number(scale.toFixed(2))} times`;
 }
