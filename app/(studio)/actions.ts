@@ -3,22 +3,19 @@
 import { redirect } from "next/navigation";
 import { formValuesFrom, toRequestInput, type FormValues } from "@/components/studio/form-values";
 import { currentUserId } from "@/lib/auth/current-user";
-import { ApiError, type ApiErrorBody } from "@/lib/errors";
+import { notFound, type ApiErrorBody } from "@/lib/errors";
 import { env } from "@/lib/env";
 import { createGeneration } from "@/lib/generations/create";
 import { checkGenerationRequest, type FieldErrors } from "@/lib/generations/request-schema";
+import { handle, requireUuid } from "@/lib/http/handle";
 import { requestCancel } from "@/lib/jobs/queue";
 
 export type ActionResult<T> = { ok: true; value: T } | { ok: false; error: ApiErrorBody };
 
+/** The actions' side of `handle()`: the same error mapping as the routes, as a plain serialisable value. */
 async function guarded<T>(work: () => Promise<T>): Promise<ActionResult<T>> {
-  try {
-    return { ok: true, value: await work() };
-  } catch (error) {
-    if (error instanceof ApiError) return { ok: false, error: error.body };
-    console.error(error);
-    return { ok: false, error: { code: "internal_error", message: "The server could not take the request; the error was logged" } };
-  }
+  const result = await handle(work);
+  return result.ok ? result : { ok: false, error: result.error.body };
 }
 
 /** Queues a generation and returns its id at once; progress then arrives over SSE. */
@@ -46,9 +43,9 @@ export async function submitGenerationForm(_previous: FormSubmission, data: Form
 
 export async function cancelGeneration(id: unknown): Promise<ActionResult<{ state: string }>> {
   return guarded(async () => {
-    if (typeof id !== "string" || !/^[0-9a-f-]{36}$/i.test(id)) throw new ApiError(422, "invalid_request", "Not a generation id", "id");
-    const state = await requestCancel(await currentUserId(), id);
-    if (state === "not_found") throw new ApiError(404, "not_found", "That generation was not found");
+    const generationId = requireUuid(id, "Generation"); // before any query: PostgreSQL errors on a malformed uuid
+    const state = await requestCancel(await currentUserId(), generationId);
+    if (state === "not_found") throw notFound("Generation");
     return { state };
   });
 }

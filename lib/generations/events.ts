@@ -2,11 +2,18 @@
  * The vocabulary of a generation's event stream (ui-contract.md). The job runner writes these as
  * rows; the SSE route replays and follows them; the studio page renders them. One definition.
  */
+import type { JobErrorCode, UpstreamCode } from "@/lib/errors/codes";
+
 export const GENERATION_STATUSES = ["queued", "running", "done", "failed", "cancelled"] as const;
 export type GenerationStatus = (typeof GENERATION_STATUSES)[number];
 export type FinalStatus = Extract<GenerationStatus, "done" | "failed" | "cancelled">;
 
-export type ErrorInfo = { code: string; message: string; field?: string };
+/**
+ * Why a generation (or one of its images) failed. `code` is the studio's own where the failure is
+ * its own (JobErrorCode: cancelled, interrupted, storage_error...), else the gateway's code passed
+ * through as sent (UpstreamCode: moderation_blocked, rate_limit_exceeded... any string).
+ */
+export type ErrorInfo = { code: JobErrorCode | UpstreamCode; message: string; field?: string };
 
 export type StatusEvent = {
   status: GenerationStatus;

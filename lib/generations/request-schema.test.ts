@@ -81,3 +81,35 @@ describe("generation request schema", () => {
     if (!result.ok) expect(result.fieldErrors.size).toMatch(/longest edge/);
   });
 });
+
+describe("text PostgreSQL cannot store", () => {
+  const messageOf = (input: Record<string, unknown>) => {
+    const result = check(input);
+    return result.ok ? null : { field: result.field, message: result.message, fieldErrors: result.fieldErrors };
+  };
+
+  it("refuses NUL and lone surrogates in the prompt, saying which and where", () => {
+    expect(messageOf({ prompt: "ab\u0000" })).toMatchObject({ field: "prompt", message: "prompt: Prompt contains a character that cannot be stored (NUL at position 3)" });
+    expect(messageOf({ prompt: "x\ud800y" })?.message).toMatch(/a lone surrogate \\ud800 at position 2\)$/);
+    expect(messageOf({ prompt: "x\udc00" })?.message).toMatch(/a lone surrogate \\udc00 at position 2\)$/);
+    expect(messageOf({ prompt: "\udc00\ud800" })?.message).toMatch(/\\udc00 at position 1\)$/); // a pair backwards is no pair
+  });
+
+  it("counts positions in characters, so an emoji before the fault counts once", () => {
+    expect(messageOf({ prompt: "🦊🦊\u0000" })?.message).toMatch(/NUL at position 3\)$/);
+  });
+
+  it("accepts every character that is one: emoji, CJK, U+FFFD, other control characters", () => {
+    expect(check({ prompt: "a 🦊 in 雪, \ufffd \u0001 \u007f" }).ok).toBe(true);
+  });
+
+  it("refuses them in the size too, and lists each field for the form", () => {
+    const result = messageOf({ prompt: "\u0000", size: "1024x1024\u0000" });
+    expect(result?.fieldErrors.prompt).toMatch(/NUL at position 1/);
+    expect(result?.fieldErrors.size).toMatch(/Size contains a character that cannot be stored \(NUL at position 10\)/);
+  });
+
+  it("names an unknown key holding such a character with it escaped", () => {
+    expect(messageOf({ prompt: "a", "k\u0000": 1 })).toMatchObject({ field: "k\\u0000", message: "Unknown field: k\\u0000" });
+  });
+});

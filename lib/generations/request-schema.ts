@@ -1,6 +1,9 @@
 import { z } from "zod";
+import type { ApiErrorCode } from "@/lib/errors/codes";
+import { issueField } from "@/lib/errors/zod";
 import { checkSize } from "@/lib/images/size-rules";
 import { screenPrompt } from "@/lib/safety/prefilter";
+import { printable, storableText } from "@/lib/validation/storable-text";
 
 /**
  * The generation request, shared by the studio form, the server action, `POST /api/generations`
@@ -36,11 +39,13 @@ function buildSchema(rules: RequestRules) {
         model: choice(MODELS, "Model").default("gpt-image-2"),
         prompt: z
           .string({ error: "Prompt must be text" })
+          .check(storableText("Prompt"))
           .trim()
           .min(1, { error: "Prompt is empty: describe the image you want" })
           .max(MAX_PROMPT_CHARS, { error: `Prompt is longer than ${MAX_PROMPT_CHARS.toLocaleString("en-US")} characters` }),
         size: z
           .string({ error: "Size must be text" })
+          .check(storableText("Size"))
           .trim()
           .default("1024x1024")
           .superRefine((size, ctx) => {
@@ -56,7 +61,7 @@ function buildSchema(rules: RequestRules) {
         /** Issue 4's fallback ladder for 4K; on unless a person switches it off. */
         fallback: z.boolean({ error: "fallback must be true or false" }).default(true),
       },
-      { error: (issue) => (issue.code === "unrecognized_keys" ? `Unknown field: ${issue.keys.join(", ")}` : "The request must be a JSON object") },
+      { error: (issue) => (issue.code === "unrecognized_keys" ? `Unknown field: ${issue.keys.map(printable).join(", ")}` : "The request must be a JSON object") },
     )
     .superRefine((req, ctx) => {
       if (req.output_compression !== undefined && req.output_format === "png") {
@@ -91,7 +96,7 @@ export type FieldErrors = Partial<Record<string, string>>;
 
 export type RequestCheck =
   | { ok: true; request: GenerationRequest }
-  | { ok: false; code: "invalid_request" | "prompt_refused"; message: string; field?: string; fieldErrors: FieldErrors };
+  | { ok: false; code: Extract<ApiErrorCode, "invalid_request" | "prompt_refused">; message: string; field?: string; fieldErrors: FieldErrors };
 
 /**
  * Validates unknown input and names the first field at fault, the same way on both sides; then
@@ -105,13 +110,9 @@ export function checkGenerationRequest(input: unknown, rules: RequestRules): Req
     return { ok: false, code: "prompt_refused", message: screening.message, field: "prompt", fieldErrors: { prompt: screening.message } };
   }
   const fieldErrors: FieldErrors = {};
-  for (const issue of parsed.error.issues) {
-    const field = issue.path.length > 0 ? String(issue.path[0]) : issue.code === "unrecognized_keys" ? issue.keys[0] : undefined;
-    const key = field ?? "_";
-    fieldErrors[key] ??= issue.message;
-  }
+  for (const issue of parsed.error.issues) fieldErrors[issueField(issue) ?? "_"] ??= issue.message;
   const first = parsed.error.issues[0];
-  const field = first && first.path.length > 0 ? String(first.path[0]) : first?.code === "unrecognized_keys" ? first.keys[0] : undefined;
+  const field = first ? issueField(first) : undefined;
   const message = first ? (field && first.path.length > 0 ? `${field}: ${first.message}` : first.message) : "Invalid request";
   return { ok: false, code: "invalid_request", message, field, fieldErrors };
 }

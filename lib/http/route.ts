@@ -1,20 +1,23 @@
 import { currentUserId } from "@/lib/auth/current-user";
-import { ApiError, errorResponse } from "@/lib/errors";
+import { ApiError } from "@/lib/errors";
+import { handle } from "@/lib/http/handle";
+
+export { requireUuid, validate } from "@/lib/http/handle";
 
 /**
  * Every route handler goes through `route()`: it finds the user, runs the handler, and turns any
- * thrown error into `{"error":{code,message,field?}}` with a fitting status.
+ * thrown error into `{"error":{code,message,field?}}` with a fitting status (through `handle()`,
+ * the same mapping the server actions use).
  */
 export type RouteContext<P> = { request: Request; ownerId: string; params: P };
 
 export function route<P = Record<string, never>>(handler: (ctx: RouteContext<P>) => Promise<Response>) {
   return async (request: Request, context: { params: Promise<P> }): Promise<Response> => {
-    try {
+    const result = await handle(async () => {
       const [ownerId, params] = await Promise.all([currentUserId(), context.params]);
-      return await handler({ request, ownerId, params });
-    } catch (error) {
-      return errorResponse(error);
-    }
+      return handler({ request, ownerId, params });
+    });
+    return result.ok ? result.value : result.error.toResponse();
   };
 }
 
@@ -56,11 +59,4 @@ async function readLimited(request: Request, maxBytes: number): Promise<string> 
     chunks.push(value);
   }
   return Buffer.concat(chunks).toString("utf8");
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function requireUuid(value: string, what: string): string {
-  if (!UUID.test(value)) throw new ApiError(404, "not_found", `${what} was not found`);
-  return value.toLowerCase();
 }

@@ -1,5 +1,6 @@
 import { EventEmitter } from "node:events";
 import { Client } from "pg";
+import { CONNECT_TIMEOUT_MS, KEEP_ALIVE } from "@/lib/db/connection-settings";
 import { env } from "@/lib/env";
 
 /**
@@ -16,7 +17,8 @@ function hub(): Hub {
 }
 
 async function connect(h: Hub): Promise<void> {
-  const client = new Client({ connectionString: env().DATABASE_URL });
+  // No statement limits: this connection sits idle between notifications by design.
+  const client = new Client({ connectionString: env().DATABASE_URL, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, ...KEEP_ALIVE });
   client.on("notification", (msg) => h.emitter.emit(msg.channel, msg.payload ?? ""));
   client.on("error", () => reconnect(h, client));
   client.on("end", () => reconnect(h, client));

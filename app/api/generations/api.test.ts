@@ -4,11 +4,13 @@ import { closeStudio, imageRequests, openStudio, waitForEnd, type Studio } from 
 import { readSse } from "@/test/sse-reader";
 import * as collection from "./route";
 import * as item from "./[id]/route";
+import * as cancel from "./[id]/cancel/route";
 import * as events from "./[id]/events/route";
 import * as image from "../images/[id]/route";
 import * as thumb from "../images/[id]/thumb/route";
 import * as preview from "../images/[id]/preview/route";
 import sharp from "sharp";
+import { cancelGeneration, submitGenerationForm } from "@/app/(studio)/actions";
 
 /** The HTTP API's handlers with real requests, a real database and the simulator behind them. */
 let studio: Studio;
@@ -177,5 +179,116 @@ describe("GET /api/generations/<id>/events", () => {
     expect(detail.images[0]).toMatchObject({ width: 1024, height: 1536, echoed: { size: "1024x1536" } });
     expect(detail.attempts).toHaveLength(1);
     expect(JSON.stringify(detail)).not.toMatch(/b64|sk-sim/);
+  });
+});
+
+type ErrorReply = { error: { code: string; message: string; field?: string } };
+
+/** Runs `send` and checks it was refused as asked, with nothing sent upstream and no row written. */
+async function refused(send: () => Promise<Response>, status: number, code: string, field: string): Promise<ErrorReply["error"]> {
+  const [requests, rows] = [studio.sim.requests.length, await db().generation.count()];
+  const res = await send();
+  const { error } = (await res.json()) as ErrorReply;
+  expect({ status: res.status, code: error.code, field: error.field }).toEqual({ status, code, field });
+  expect(studio.sim.requests.length).toBe(requests);
+  expect(await db().generation.count()).toBe(rows);
+  return error;
+}
+
+const list = (query: string) => collection.GET(new Request(`http://studio.test/api/generations?${query}`), params({}));
+const cursorOf = (text: string) => Buffer.from(text, "utf8").toString("base64url");
+const SOME_ID = "0b6a3c1e-5f2d-4c8a-9e7b-1d2f3a4b5c6d";
+
+describe("input PostgreSQL cannot store", () => {
+  it("refuses NUL in the prompt with 422 naming the field and where it is", async () => {
+    const error = await refused(() => post(JSON.stringify({ prompt: "a red \u0000 fox" })), 422, "invalid_request", "prompt");
+    expect(error.message).toMatch(/cannot be stored \(NUL at position 7\)/);
+  });
+
+  it("refuses a lone surrogate in the prompt, as raw JSON sends it", async () => {
+    const error = await refused(() => post('{"prompt":"a \\ud800 b"}'), 422, "invalid_request", "prompt");
+    expect(error.message).toMatch(/cannot be stored \(a lone surrogate \\ud800 at position 3\)/);
+  });
+
+  it("refuses NUL in the size", async () => {
+    const error = await refused(() => post(JSON.stringify({ prompt: "p", size: "1024x1024\u0000" })), 422, "invalid_request", "size");
+    expect(error.message).toMatch(/cannot be stored \(NUL at position 10\)/);
+  });
+
+  it("names an unknown key holding NUL or a lone surrogate, escaped, without failing", async () => {
+    const nul = await refused(() => post('{"prompt":"p","a\\u0000b":1}'), 422, "invalid_request", "a\\u0000b");
+    expect(nul.message).toBe("Unknown field: a\\u0000b");
+    await refused(() => post('{"prompt":"p","\\udc00":"\\u0000"}'), 422, "invalid_request", "\\udc00");
+  });
+
+  it("gives the studio form the field error like any other", async () => {
+    const data = new FormData();
+    data.set("prompt", "form \u0000 prompt");
+    const rows = await db().generation.count();
+    const submission = await submitGenerationForm(null, data);
+    expect(submission?.error).toMatchObject({ code: "invalid_request", field: "prompt" });
+    expect(submission?.fieldErrors.prompt).toMatch(/cannot be stored \(NUL at position 6\)/);
+    expect(await db().generation.count()).toBe(rows);
+  });
+
+  it.each([
+    ["q", "q=a%00b"],
+    ["size", "size=1024x1024%00"],
+  ])("refuses NUL in the history's %s with 422 naming it", async (field, query) => {
+    const error = await refused(() => list(query), 422, "invalid_request", field);
+    expect(error.message).toMatch(/cannot be stored \(NUL at position/);
+  });
+
+  it("refuses a history date outside what can be stored", async () => {
+    await refused(() => list("from=0000-01-01"), 422, "invalid_request", "from");
+  });
+});
+
+describe("malformed cursors and ids", () => {
+  // The near misses of a good cursor are what a lax decoder would take for one.
+  const VALID = cursorOf(`2026-01-01T00:00:00.000Z|${SOME_ID}`);
+  it.each([
+    ["not base64url", "not base64url", "*%%%"],
+    ["a character base64url has not (which Buffer would skip)", "not base64url", `*${VALID}`],
+    ["padding", "not base64url", `${VALID}==`],
+    ["stray bits (the same bytes, not as we wrote them)", "not base64url", `${VALID.slice(0, -1)}B`],
+    ["no |", "joined by \\|", cursorOf("2026-01-01T00:00:00.000Z")],
+    ["two |", "joined by \\|", cursorOf(`2026-01-01T00:00:00.000Z|${SOME_ID}|x`)],
+    ["a date that is no date", "not an ISO date-time", cursorOf(`yesterday|${SOME_ID}`)],
+    ["a date-only date", "not an ISO date-time", cursorOf(`2026-01-01|${SOME_ID}`)],
+    ["a date that does not exist", "not an ISO date-time", cursorOf(`2026-02-30T00:00:00.000Z|${SOME_ID}`)],
+    ["an id that is not a UUID", "not a UUID", cursorOf("2026-01-01T00:00:00.000Z|not-a-uuid")],
+    ["a date PostgreSQL cannot hold", "outside the years", cursorOf(`-271821-04-20T00:00:00.000Z|${SOME_ID}`)],
+  ])("refuses a cursor with %s: 400 invalid_cursor", async (_kind, why, cursor) => {
+    const error = await refused(() => list(`cursor=${cursor}`), 400, "invalid_cursor", "cursor");
+    expect(error.message).toMatch(new RegExp(why));
+  });
+
+  it("accepts cursors at the edges of the dates it takes", async () => {
+    for (const at of ["0001-01-01T00:00:00.000Z", "2026-01-01T00:00:00.000Z", "9999-12-31T23:59:59.999Z"]) {
+      const res = await list(`cursor=${cursorOf(`${at}|${SOME_ID}`)}`);
+      expect(res.status).toBe(200);
+    }
+  });
+
+  const BAD_IDS = ["not-a-uuid", "-".repeat(36), "0b6a3c1e-5f2d-4c8a-9e7b-1d2f3a4b5c6\u0000", `${SOME_ID}x`];
+  const ROUTES: [string, (id: string) => Promise<Response>][] = [
+    ["GET /api/generations/<id>", (id) => item.GET(new Request(`http://studio.test/api/generations/x`), params({ id }))],
+    ["GET /api/generations/<id>/events", (id) => events.GET(new Request(`http://studio.test/api/generations/x/events`), params({ id }))],
+    ["POST /api/generations/<id>/cancel", (id) => cancel.POST(new Request(`http://studio.test/api/generations/x/cancel`, { method: "POST" }), params({ id }))],
+    ["GET /api/images/<id>", (id) => image.GET(new Request(`http://studio.test/api/images/x`), params({ id }))],
+    ["GET /api/images/<id>/thumb", (id) => thumb.GET(new Request(`http://studio.test/api/images/x/thumb`), params({ id }))],
+    ["GET /api/images/<id>/preview", (id) => preview.GET(new Request(`http://studio.test/api/images/x/preview`), params({ id }))],
+  ];
+
+  it.each(ROUTES)("%s: a malformed id is 404 naming the id", async (_route, call) => {
+    for (const id of BAD_IDS) await refused(() => call(id), 404, "not_found", "id");
+  });
+
+  it("cancelGeneration: a malformed id is not found, before any query", async () => {
+    for (const id of [...BAD_IDS, 42, null]) {
+      const result = await cancelGeneration(id);
+      expect(result).toMatchObject({ ok: false, error: { code: "not_found", field: "id" } });
+    }
   });
 });
