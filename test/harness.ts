@@ -4,7 +4,7 @@ import path from "node:path";
 import { inject } from "vitest";
 import { closeDb, db } from "@/lib/db/client";
 import { resetEnvCache } from "@/lib/env";
-import { closeListener } from "@/lib/jobs/listener";
+import { closeListener } from "@/lib/db/listener";
 import { startWorker, type Worker } from "@/lib/jobs/worker";
 import { startSimulator, type LatencyOptions, type Simulator } from "@/simulator/server";
 

@@ -2,7 +2,7 @@ import { db, sqlRows } from "@/lib/db/client";
 import { Prisma, type PrismaClient } from "@/lib/db/generated/client";
 import { heldBy, LeaseLost, type Lease } from "@/lib/db/lease";
 import type { GenerationEvent, GenerationEventMap, GenerationEventType } from "@/lib/generations/events";
-import { announceLocally } from "@/lib/jobs/listener";
+import { announceLocally } from "@/lib/db/listener";
 
 /**
  * The `generation_events` table: a generation's events are rows, numbered per generation. The

@@ -1,7 +1,7 @@
 import { closeDb } from "@/lib/db/client";
 import { pendingMigrations } from "@/lib/db/migrate";
 import { env } from "@/lib/env";
-import { closeListener } from "@/lib/jobs/listener";
+import { closeListener } from "@/lib/db/listener";
 import { startWorker } from "@/lib/jobs/worker";
 
 /**

@@ -3,7 +3,7 @@ import { hostname } from "node:os";
 import { announceQueuePositions, CANCEL_CHANNEL, finishJob, handBack, QUEUE_CHANNEL, recoverExpired, renewLeases } from "@/lib/db/generation-queue";
 import type { Lease } from "@/lib/db/lease";
 import { env, type Env } from "@/lib/env";
-import { listen } from "@/lib/jobs/listener";
+import { listen } from "@/lib/db/listener";
 import { localRunner, setLocalRunner, type LocalRunner, type Slot } from "@/lib/jobs/local-runner";
 import type { Job } from "@/lib/jobs/payload";
 import { claimJob, type Claim } from "@/lib/jobs/queue";

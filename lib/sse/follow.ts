@@ -1,6 +1,6 @@
 import type { GenerationEvent } from "@/lib/generations/events";
 import { EVENTS_CHANNEL, eventsAfter, parseNotice } from "@/lib/db/generation-events";
-import { listen } from "@/lib/jobs/listener";
+import { listen } from "@/lib/db/listener";
 import { encodeComment, encodeEvent, encodeRetry } from "@/lib/sse/encode";
 import { mark } from "@/lib/trace";
 
