@@ -64,11 +64,25 @@ export async function build() {
     packages: "external",
     tsconfig: path.join(root, "tsconfig.json"),
     logLevel: "warning",
+    plugins: [serverOnlyIsEmpty],
   });
   mkdirSync(out, { recursive: true });
   // Taken after the build, which may touch files of its own (next-env.d.ts is not a source).
   writeFileSync(stamp, sourcesDigest());
 }
+
+/**
+ * `server-only` marks the studio's server modules; it throws unless resolved with the
+ * `react-server` condition, as Next.js does for its server bundles. The launcher is server code
+ * run by plain `node`, so the marker is bundled as the empty module it is there.
+ */
+const serverOnlyIsEmpty = {
+  name: "server-only-is-empty",
+  setup(build) {
+    build.onResolve({ filter: /^server-only$/ }, () => ({ path: "server-only", namespace: "empty" }));
+    build.onLoad({ filter: /.*/, namespace: "empty" }, () => ({ contents: "", loader: "js" }));
+  },
+};
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   await build().catch((error) => {

@@ -1,3 +1,4 @@
+import "server-only";
 import { ensureUser } from "@/lib/db/users";
 
 /**

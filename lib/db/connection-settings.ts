@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * How every connection of the studio to PostgreSQL behaves when the network or the server does not:
  * the query pool (lib/db/client.ts) and the LISTEN connection (lib/jobs/listener.ts) both use these.

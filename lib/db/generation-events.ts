@@ -1,3 +1,4 @@
+import "server-only";
 import { db, sqlRows } from "@/lib/db/client";
 import { Prisma, type PrismaClient } from "@/lib/db/generated/client";
 import { heldBy, LeaseLost, type Lease } from "@/lib/db/lease";

@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import { db, sqlRows } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/client";

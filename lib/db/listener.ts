@@ -1,3 +1,4 @@
+import "server-only";
 import { EventEmitter } from "node:events";
 import { Client } from "pg";
 import { CONNECT_TIMEOUT_MS, KEEP_ALIVE } from "@/lib/db/connection-settings";

@@ -1,3 +1,4 @@
+import "server-only";
 import { Client } from "pg";
 import { env } from "@/lib/env";
 

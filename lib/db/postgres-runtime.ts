@@ -1,3 +1,4 @@
+import "server-only";
 import { execFile, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cp, lstat, mkdir, readdir, readFile, readlink, rename, rm, writeFile } from "node:fs/promises";

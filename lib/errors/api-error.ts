@@ -1,3 +1,4 @@
+import "server-only";
 import type { ApiErrorCode } from "@/lib/errors/codes";
 
 /** An error the studio answers with: `{"error":{"code","message","field?"}}` and an HTTP status. */

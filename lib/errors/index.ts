@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * The studio's own errors, as the API answers them: `{"error":{"code","message","field?"}}`. The
  * codes are written once (./codes); anything thrown maps to an ApiError in one place (./map), used by

@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import { ApiError } from "@/lib/errors/api-error";
 import { issueField } from "@/lib/errors/zod";

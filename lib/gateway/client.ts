@@ -1,3 +1,4 @@
+import "server-only";
 import OpenAI, { APIError } from "openai";
 import { z } from "zod";
 import type { Gateway } from "@/lib/env";

@@ -1,3 +1,4 @@
+import "server-only";
 import type OpenAI from "openai";
 import { toFile } from "openai";
 import type { Gateway } from "@/lib/env";

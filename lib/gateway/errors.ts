@@ -1,3 +1,4 @@
+import "server-only";
 import { APIError, APIConnectionError, APIConnectionTimeoutError, APIUserAbortError } from "openai";
 
 /**

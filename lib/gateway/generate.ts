@@ -1,3 +1,4 @@
+import "server-only";
 import type OpenAI from "openai";
 import type { Gateway } from "@/lib/env";
 import { streamEvents, type GatewayEvent, type ImageSink, type StreamLimits } from "@/lib/gateway/client";

@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import { badEvent, usageSchema, type Echo, type EventDecoder, type GatewayEvent, type JsonMessage } from "@/lib/gateway/client";
 import { Sunk } from "@/lib/gateway/event-stream";

@@ -1,3 +1,4 @@
+import "server-only";
 import type OpenAI from "openai";
 import { APIError } from "openai";
 import { z } from "zod";

@@ -1,3 +1,4 @@
+import "server-only";
 import { Agent, fetch as undiciFetch } from "undici";
 import { GatewayError } from "@/lib/gateway/errors";
 import { mark } from "@/lib/trace";

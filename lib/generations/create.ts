@@ -1,3 +1,4 @@
+import "server-only";
 import { env } from "@/lib/env";
 import { ApiError } from "@/lib/errors";
 import { checkGenerationRequest } from "@/lib/generations/request-schema";

@@ -1,3 +1,4 @@
+import "server-only";
 import { unstable_rethrow } from "next/navigation";
 import { ApiError, toApiError } from "@/lib/errors";
 import { isUuid } from "@/lib/validation/uuid";

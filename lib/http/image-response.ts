@@ -1,3 +1,4 @@
+import "server-only";
 import { mimeOf } from "@/lib/images/inspect";
 import { blobStore } from "@/lib/storage";
 

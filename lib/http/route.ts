@@ -1,3 +1,4 @@
+import "server-only";
 import { currentUserId } from "@/lib/auth/current-user";
 import { ApiError } from "@/lib/errors";
 import { handle } from "@/lib/http/handle";

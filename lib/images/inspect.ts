@@ -1,3 +1,4 @@
+import "server-only";
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { imageSize } from "image-size";
 import sharp from "sharp";

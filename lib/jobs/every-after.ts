@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * Runs `task` every `ms`, counted from the end of the previous run: never two at once, however
  * slow one is (a heartbeat against a stalled database must not stack up behind itself). Timers

@@ -22,7 +22,7 @@ type Spawned = { proc: ChildProcess; log: string[] };
 
 function spawnWorker(): Spawned {
   // One process (no tsx wrapper), so the signals reach the worker itself.
-  const proc = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], { cwd: root, env: { ...process.env, ...studio.env }, stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/worker.ts"], { cwd: root, env: { ...process.env, ...studio.env }, stdio: ["ignore", "pipe", "pipe"] });
   const log: string[] = [];
   proc.stdout?.on("data", (chunk: Buffer) => log.push(...chunk.toString().split("\n").filter(Boolean)));
   proc.stderr?.resume();

@@ -1,3 +1,4 @@
+import "server-only";
 import type { Job } from "@/lib/jobs/payload";
 
 /**

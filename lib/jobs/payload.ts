@@ -1,3 +1,4 @@
+import "server-only";
 import type { Lease } from "@/lib/db/lease";
 import { generationRequestSchema, type GenerationRequest } from "@/lib/generations/request-schema";
 

@@ -1,3 +1,4 @@
+import "server-only";
 import { randomUUID } from "node:crypto";
 import { setThumbnail, type NewImage } from "@/lib/db/images";
 import type { Echo, Usage } from "@/lib/gateway/client";

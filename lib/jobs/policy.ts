@@ -1,3 +1,4 @@
+import "server-only";
 import type { Env } from "@/lib/env";
 import type { GatewayError } from "@/lib/gateway/errors";
 import { formatSize, isExperimentalSize, parseSize, type Dimensions } from "@/lib/images/size-rules";

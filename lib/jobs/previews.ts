@@ -1,3 +1,4 @@
+import "server-only";
 import type { OwnedImage } from "@/lib/db/generations";
 import { setPreview } from "@/lib/db/images";
 import { makePreview, needsPreview } from "@/lib/images/inspect";

@@ -1,3 +1,4 @@
+import "server-only";
 import { randomUUID } from "node:crypto";
 import { claimNext, insertJob, type ClaimedRow } from "@/lib/db/generation-queue";
 import type { Gateway } from "@/lib/env";

@@ -22,7 +22,7 @@ const root = path.resolve(import.meta.dirname, "../..");
 
 function spawnWorker(extra: Record<string, string> = {}): ChildProcess {
   // One process (no tsx wrapper), so the signals reach the worker itself.
-  const proc = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
+  const proc = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/worker.ts"], {
     cwd: root,
     env: { ...process.env, ...studio.env, ...extra },
     stdio: ["ignore", "pipe", "pipe"],

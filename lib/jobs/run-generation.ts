@@ -1,3 +1,4 @@
+import "server-only";
 import { attemptCounts, firstPartialAttempt } from "@/lib/db/attempts";
 import { appendEvent } from "@/lib/db/generation-events";
 import { finishJob, handBack, jobClock } from "@/lib/db/generation-queue";

@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * The worker's concurrency limits: `total` image requests in flight, of which at most `large`
  * above 2560x1440 (the brief: small concurrency for 4K). Waiters are served in arrival order.

@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * Why a running job's signal fired, as the worker tells it: the process is stopping (the job goes
  * back to the queue), or the heartbeat found the lease gone (the job is dropped, nothing written).

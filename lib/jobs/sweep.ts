@@ -1,3 +1,4 @@
+import "server-only";
 import { deleteExpiredPartials, unreferencedBlobs } from "@/lib/db/images";
 import { exclusively } from "@/lib/db/maintenance";
 import type { Env } from "@/lib/env";

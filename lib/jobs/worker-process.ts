@@ -1,3 +1,4 @@
+import "server-only";
 import { closeDb } from "@/lib/db/client";
 import { pendingMigrations } from "@/lib/db/migrate";
 import { env } from "@/lib/env";

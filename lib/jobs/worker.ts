@@ -1,3 +1,4 @@
+import "server-only";
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { announceQueuePositions, CANCEL_CHANNEL, finishJob, handBack, QUEUE_CHANNEL, recoverExpired, renewLeases } from "@/lib/db/generation-queue";

@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * Server-sent events on the wire. Each event carries its per-generation sequence number as `id:`,
  * so a browser that reconnects sends it back as Last-Event-ID and resumes after it.

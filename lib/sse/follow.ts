@@ -1,3 +1,4 @@
+import "server-only";
 import type { GenerationEvent } from "@/lib/generations/events";
 import { EVENTS_CHANNEL, eventsAfter, parseNotice } from "@/lib/db/generation-events";
 import { listen } from "@/lib/db/listener";

@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * Where the studio's bytes live, behind one interface: content-addressed blobs (the same bytes are
  * stored once, under their sha256). The disk driver (disk.ts) is the only one today; an
