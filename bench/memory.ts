@@ -1,4 +1,5 @@
-import { readFileSync, readdirSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { storeIn } from "@/lib/storage";
 import { readEvents, startStudio } from "./harness";
 
 /**
@@ -105,10 +106,12 @@ async function main(): Promise<void> {
     const log = (await (await fetch(`${studio.simUrl.replace(/\/v1$/, "")}/__sim/requests`)).json()) as { time: string; durationMs: number | null; body: { prompt?: string } | null }[];
     const spans = log.filter((r) => r.body?.prompt?.startsWith("memory ") && r.durationMs !== null).map((r) => [Date.parse(r.time), Date.parse(r.time) + r.durationMs!] as const);
     const overlap = Math.max(0, ...spans.map(([start]) => spans.filter(([s, e]) => s <= start && start < e).length));
-    const stored = readdirSync(`${studio.dataDir}/blobs`, { recursive: true }).length;
+    const blobs: string[] = [];
+    for await (const sha256 of storeIn(studio.dataDir).listOlderThan(new Date(Date.now() + 60_000))) blobs.push(sha256);
+    const stored = blobs.length;
 
     console.log(`bench:memory — ${CONCURRENT} generations of ${SIZE} at once, ${PARTIALS} partial previews each, watched over SSE, simulator grain ${GRAIN}\n`);
-    console.log(`at most ${overlap} gateway requests were in flight at once; all ended in ${seconds.toFixed(1)} s; ${stored} entries under the blob folder\n`);
+    console.log(`at most ${overlap} gateway requests were in flight at once; all ended in ${seconds.toFixed(1)} s; ${stored} blobs stored\n`);
     console.log("process                    |  idle RSS | peak RSS");
     for (const [name, mb] of idle) console.log(`${name.padEnd(26)} | ${mb.toFixed(0).padStart(6)} MB | ${(peak.get(name) ?? 0).toFixed(0).padStart(5)} MB`);
     console.log(`${"all of them (peak of sum)".padEnd(26)} | ${[...idle.values()].reduce((a, b) => a + b, 0).toFixed(0).padStart(6)} MB | ${peakTotal.toFixed(0).padStart(5)} MB`);

@@ -6,6 +6,7 @@ import type { Gateway } from "@/lib/env";
 import { badEvent, streamEvents, usageSchema, type EventDecoder, type GatewayEvent, type ImageSink, type JsonMessage, type StreamLimits } from "@/lib/gateway/client";
 import type { InputImage } from "@/lib/gateway/edit";
 import { GatewayError, toGatewayError } from "@/lib/gateway/errors";
+import type { ImageCall } from "@/lib/gateway/generate";
 import { echoFields, echoOf, sunk } from "@/lib/gateway/image-events";
 
 /**
@@ -18,16 +19,9 @@ export type ResponsesCall = {
   prompt: string;
   /** Pictures the prompt refers to, sent inline; sub2api keeps no context between calls. */
   images?: InputImage[];
-  tool: {
+  tool: Omit<ImageCall, "model" | "prompt" | "user"> & {
     /** The image model the tool uses, when not the gateway's default. */
     model?: string;
-    size: string;
-    quality: string;
-    output_format: string;
-    output_compression?: number;
-    background: string;
-    moderation: string;
-    partial_images: number;
     action?: "generate" | "edit" | "auto";
   };
   /** The studio user's id, sent as the brief's `user` for the gateway's audit. */

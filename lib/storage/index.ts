@@ -18,9 +18,14 @@ export function blobStore(): BlobStore {
   const dataDir = env().dataDir;
   const current = registry.studioBlobStore;
   if (current && (current.dataDir === null || current.dataDir === dataDir)) return current.store;
-  const store = diskStore(path.join(dataDir, "blobs"));
+  const store = storeIn(dataDir);
   registry.studioBlobStore = { store, dataDir };
   return store;
+}
+
+/** The store of the studio whose data folder is `dataDir` (a benchmark looking at another process's). */
+export function storeIn(dataDir: string): BlobStore {
+  return diskStore(path.join(dataDir, "blobs"));
 }
 
 /** Puts `store` in place of the configured one (undefined: back to the configured one). */
