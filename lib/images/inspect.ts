@@ -1,7 +1,7 @@
 import "server-only";
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { imageSize } from "image-size";
-import sharp from "sharp";
+import sharp, { type Sharp } from "sharp";
 
 /** What the bytes really are, read from their content (never from a name or a claim). */
 export type ImageFacts = { format: "png" | "jpeg" | "webp"; width: number; height: number };
@@ -51,11 +51,37 @@ export async function decodeImage(image: string | Uint8Array): Promise<ImageFact
   const tail = lastBytes(image, LONGEST_END_MARKER);
   if (tail.length === 0) throw new NotAnImageError("the image data is empty");
   const facts = await decodePixels(image);
-  const end = END_MARKERS[facts.format];
-  if (end && !tail.subarray(-end.bytes.length).equals(end.bytes)) {
-    throw new NotAnImageError(`the ${facts.format.toUpperCase()} does not end with its end marker (${end.name}): the data was cut short or overwritten`);
-  }
+  checkEnd(facts.format, tail);
   return facts;
+}
+
+/**
+ * The same check on the job's path, where the header was read already (image-size, the same
+ * header libvips reads) and the last bytes kept as they streamed: no second look at the header
+ * and no extra read of the file before a partial can go to the browser.
+ */
+export async function verifyDecodes(file: string, header: ImageFacts, tail: Buffer): Promise<void> {
+  try {
+    const decoder = sharp(file, { failOn: "truncated", sequentialRead: true });
+    // A PNG is read row after row: its last row is reached only through all the others, and
+    // taking just that row skips the shrinking (about 15% of the time at 4K).
+    if (header.format === "png") await decoder.extract({ left: 0, top: header.height - 1, width: 1, height: 1 }).raw().toBuffer();
+    else await shrunk(decoder);
+  } catch (error) {
+    throw new NotAnImageError(decodeFailure(error));
+  }
+  checkEnd(header.format, tail);
+}
+
+function checkEnd(format: ImageFacts["format"], tail: Buffer): void {
+  const end = END_MARKERS[format];
+  if (end && !tail.subarray(-end.bytes.length).equals(end.bytes)) {
+    throw new NotAnImageError(`the ${format.toUpperCase()} does not end with its end marker (${end.name}): the data was cut short or overwritten`);
+  }
+}
+
+function shrunk(decoder: Sharp): Promise<Buffer> {
+  return decoder.resize(16, 16, { fit: "fill" }).raw().toBuffer();
 }
 
 /**
@@ -71,7 +97,7 @@ async function decodePixels(image: string | Uint8Array): Promise<ImageFacts> {
     const header = await decoder.metadata();
     const format = header.format === "jpeg" || header.format === "png" || header.format === "webp" ? header.format : undefined;
     if (!format) throw new NotAnImageError(`it is ${header.format ?? "an unknown kind of"} data, not a png, jpeg or webp image`);
-    await decoder.resize(16, 16, { fit: "fill" }).raw().toBuffer();
+    await shrunk(decoder);
     return { format, width: header.width, height: header.height };
   } catch (error) {
     throw error instanceof NotAnImageError ? error : new NotAnImageError(decodeFailure(error));

@@ -7,7 +7,7 @@ import { closeStudio, eventsOf, imageRequests, openStudio, scriptFaults, waitFor
 
 /**
  * A generation created in the process whose worker has a free slot is handed to it directly: born
- * `running` under that worker's lease, and started as soon as its row is committed.
+ * `running` under that worker's lease, its request sent while the row is still being written.
  */
 let studio: Studio;
 let owner: string;
@@ -68,16 +68,19 @@ describe("the local runner", () => {
     studio.worker = null;
   });
 
-  it("never starts a generation whose row could not be written, and frees the slot", async () => {
+  it("stops the request of a generation whose row could not be written, and frees the slot", async () => {
     const { env } = await import("@/lib/env");
     studio.worker = await startWorker({ log: () => undefined, settings: { ...env(), WORKER_CONCURRENCY: 1 } });
-    // No such user: the row is refused (foreign key). Had a request left, the gateway would hold
-    // it for STREAM_IDLE_MS (3 s) before saying anything.
+    // No such user: the row is refused (foreign key) after the request has left. The gateway
+    // would hold it for STREAM_IDLE_MS (3 s) before saying anything.
     await scriptFaults(studio, "never stored", ["stall-before"]);
     await expect(createGeneration("00000000-0000-4000-8000-00000000dead", { prompt: "never stored", size: "1024x1024", quality: "low" })).rejects.toThrow();
-    // Nothing runs and nothing was sent upstream.
+    // Stopped at once, not when the gateway's silence runs out; no request went on to the end.
+    await until(() => studio.worker!.running().length === 0, 1_000);
     expect(studio.worker.running()).toEqual([]);
-    expect(imageRequests(studio, "never stored")).toHaveLength(0);
+    const sent = imageRequests(studio, "never stored");
+    expect(sent.length).toBeLessThanOrEqual(1);
+    expect(sent.filter((r) => r.completed)).toEqual([]);
     expect(await db().generation.count({ where: { prompt: "never stored" } })).toBe(0);
     expect(await db().attempt.count({ where: { generation: { prompt: "never stored" } } })).toBe(0);
     // The slot is free again: the next generation is handed over and finishes.

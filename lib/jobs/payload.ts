@@ -23,6 +23,12 @@ export type Job = {
   /** How many were still waiting behind it when it was claimed. */
   waiting: number;
   lease: Lease;
+  /**
+   * Set on a job handed to this process's worker while its row is still being written (the one
+   * fast path, queue.ts): it settles once the row is committed, and rejects if it never is. The
+   * job writes nothing before, and stops at once if it rejects.
+   */
+  stored?: Promise<void>;
 };
 
 export class PayloadError extends Error {}

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { setThumbnail, type NewImage } from "@/lib/db/images";
 import type { Echo, Usage } from "@/lib/gateway/client";
 import { GatewayError } from "@/lib/gateway/errors";
-import { decodeImage, inspectImage, makeThumbnail, needsPreview, NotAnImageError, type ImageFacts } from "@/lib/images/inspect";
+import { inspectImage, makeThumbnail, needsPreview, NotAnImageError, verifyDecodes, type ImageFacts } from "@/lib/images/inspect";
 import { Semaphore } from "@/lib/jobs/semaphore";
 import { blobStore, type StagedBlob } from "@/lib/storage";
 
@@ -25,19 +25,19 @@ export type PreparedPicture = {
 };
 
 /**
- * What the staged bytes are: the format from their header, the size from decoding every pixel (a
- * header can be whole over data cut short). Data that is no image, or an image damaged or
+ * What the staged bytes are: the format and size from their header, once every pixel is decoded
+ * (a header can be whole over data cut short). Data that is no image, or an image damaged or
  * incomplete, is dropped and refused.
  */
 export async function factsOf(staged: StagedBlob): Promise<ImageFacts> {
   try {
     if (staged.bytes === 0) throw new GatewayError("bad_response", "corrupt_image", "The gateway sent empty image data.");
-    const { format } = headerOf(staged);
-    const decoded = await decodeImage(staged.file).catch((error: unknown) => {
+    const header = headerOf(staged);
+    await verifyDecodes(staged.file, header, staged.tail).catch((error: unknown) => {
       if (!(error instanceof NotAnImageError)) throw error;
       throw new GatewayError("bad_response", "corrupt_image", `The gateway sent an image that does not decode: ${error.message}`);
     });
-    return { format, width: decoded.width, height: decoded.height };
+    return header;
   } catch (error) {
     staged.discard();
     if (error instanceof NotAnImageError) throw new GatewayError("bad_response", "corrupt_image", `The gateway sent data that is not an image: ${error.message}`);

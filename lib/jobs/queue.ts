@@ -9,8 +9,11 @@ import { readPayload, type Job, type JobPayload } from "@/lib/jobs/payload";
 
 /**
  * Creates a generation. With a local runner that has a free slot, and nothing waiting before it,
- * the row is born `running` under that runner's lease and handed to it once committed: no NOTIFY
- * and no claim round trip before the gateway request leaves. Otherwise it is queued for any worker.
+ * the row is born `running` under that runner's lease and the job starts while the row is still
+ * being written (`Job.stored`): the gateway request leaves without waiting for a commit, a NOTIFY
+ * and a claim, and the job's first write waits for the row. This is the studio's one such fast
+ * path; it saves the few milliseconds of the insert on the way to the first partial (bench:trace).
+ * Otherwise the row is queued for any worker.
  */
 export async function enqueueGeneration(ownerId: string, request: GenerationRequest, gateway: Gateway, runner?: LocalRunner): Promise<{ id: string }> {
   const payload: JobPayload = { kind: "generate", request };
@@ -18,8 +21,9 @@ export async function enqueueGeneration(ownerId: string, request: GenerationRequ
   const large = isExperimentalSize(request.size);
   const slot = runner?.reserve(large) ?? null;
   const token = randomUUID();
+  let stored: Promise<void>;
   try {
-    await insertJob(
+    stored = insertJob(
       { id, ownerId, kind: payload.kind, payload: request, columns: columnsOf(request), large, gateway },
       slot ? { workerId: slot.workerId, token, leaseMs: slot.leaseMs } : null,
     );
@@ -27,7 +31,8 @@ export async function enqueueGeneration(ownerId: string, request: GenerationRequ
     slot?.release();
     throw error;
   }
-  slot?.run({ id, ownerId, payload, large, runCount: 1, cancelRequested: false, waiting: 0, lease: { generationId: id, token } });
+  slot?.run({ id, ownerId, payload, large, runCount: 1, cancelRequested: false, waiting: 0, lease: { generationId: id, token }, stored });
+  await stored;
   return { id };
 }
 

@@ -13,7 +13,7 @@ import type { Job } from "@/lib/jobs/payload";
 import { storeThumbnail } from "@/lib/jobs/pictures";
 import { runImage, type ImageOutcome } from "@/lib/jobs/run-image";
 import type { Semaphore } from "@/lib/jobs/semaphore";
-import { LEASE_LOST, SHUTDOWN } from "@/lib/jobs/stop";
+import { LEASE_LOST, NOT_STORED, SHUTDOWN } from "@/lib/jobs/stop";
 import { StorageError } from "@/lib/storage";
 
 /**
@@ -32,7 +32,7 @@ export async function runGeneration(job: Job, env: Env, slots: Semaphore, signal
   try {
     return await run(job, env, slots, signal);
   } catch (error) {
-    if (error instanceof LeaseLost || signal.reason === LEASE_LOST) return "lost";
+    if (error instanceof LeaseLost || signal.reason === LEASE_LOST || signal.reason === NOT_STORED) return "lost";
     throw error;
   }
 }
@@ -73,6 +73,7 @@ async function run(job: Job, env: Env, slots: Semaphore, signal: AbortSignal): P
               call,
               asked: { size: request.size, quality: request.quality, fallback: request.fallback },
               priorAttempts: priorAttempts.get(imageIndex) ?? 0,
+              stored: job.stored,
             },
             env,
             stop.signal,
@@ -97,7 +98,7 @@ async function run(job: Job, env: Env, slots: Semaphore, signal: AbortSignal): P
 
 /** How the run ends, by what stopped it: nothing, the worker, the lease, the store or the database. */
 async function conclude(job: Job, env: Env, signal: AbortSignal, outcomes: ImageOutcome[], hard: unknown): Promise<JobOutcome> {
-  if (hard instanceof LeaseLost || signal.reason === LEASE_LOST) return "lost";
+  if (hard instanceof LeaseLost || signal.reason === LEASE_LOST || signal.reason === NOT_STORED) return "lost";
   if (hard instanceof StorageError) {
     return finish(job.lease, env, job.payload.request.n, outcomes, { forced: { code: "storage_error", message: `${hard.message}. The generation was not tried again.` } });
   }

@@ -34,6 +34,8 @@ export type ImageJob = {
   asked: { size: string; quality: string; fallback: boolean };
   /** Attempts already made for this image by an earlier run (after a restart). */
   priorAttempts: number;
+  /** Set while the job's row is still being written (queue.ts): nothing is written before it settles. */
+  stored?: Promise<void>;
 };
 
 export type ImageOutcome = { ok: true; imageId: string; sha256: string } | { ok: false; error: GatewayError };
@@ -76,19 +78,40 @@ async function runAttempt(ctx: Ctx, step: LadderStep): Promise<ImageOutcome> {
   const started = Date.now();
   let firstPartialMs: number | null = null;
   const what = job.imageCount > 1 ? `image ${job.imageIndex + 1} of ${job.imageCount}` : "the image";
-  // The attempt row and its status event, in one statement, before the request leaves: a worker
-  // that lost the job learns it here and sends nothing upstream.
+  // The attempt row and its status event, in one statement, written once the gateway has answered
+  // (or BOOK_AFTER_MS at most) so that none of its work competes with sending the request, and
+  // after the job's row is in (queue.ts); every other write of the attempt awaits it. A worker
+  // that lost the job learns it here and cuts its request off.
   const attempt = { id: attemptId, imageIndex: job.imageIndex, number, step: step.step, size: step.size, quality: step.quality, startedAt: new Date(started) };
-  await status(ctx, number > 1 ? `Generating ${what} (attempt ${number})` : `Generating ${what}`, number, { with: [openAttemptWith("opened", attempt)] });
+  const request = new AbortController();
+  const follow = () => request.abort(ctx.signal.reason);
+  if (ctx.signal.aborted) follow();
+  else ctx.signal.addEventListener("abort", follow, { once: true });
+  let booking: Promise<OwnFailure | null> | undefined;
+  const book = () =>
+    (booking ??= Promise.resolve(job.stored)
+      .then(() => status(ctx, number > 1 ? `Generating ${what} (attempt ${number})` : `Generating ${what}`, number, { with: [openAttemptWith("opened", attempt)] }))
+      .then(
+        () => null,
+        (error: unknown) => {
+          request.abort(BOOKING_FAILED);
+          return new OwnFailure("the attempt could not be recorded", { cause: error });
+        },
+      ));
+  const bookAnyway = setTimeout(book, BOOK_AFTER_MS);
+  const booked = async () => {
+    const failure = await book();
+    if (failure) throw failure;
+  };
   const store = blobStore();
   try {
     const call: ImageCall = { ...job.call, size: step.size, quality: step.quality };
-    const limits = { signal: ctx.signal, deadlineMs: deadlineFor(step.size, env), idleMs: env.STREAM_IDLE_MS };
+    const limits = { signal: request.signal, deadlineMs: deadlineFor(step.size, env), idleMs: env.STREAM_IDLE_MS, onAnswer: book };
     // Each picture's bytes are written to a staged blob as they arrive, never held whole.
     for await (const event of generateImage(env.gateway, call, limits, () => store.stage())) {
       if (event.type === "partial") {
         firstPartialMs ??= Date.now() - started;
-        const partial = await ours(preparePartial(owner, event.index, event.image));
+        const [partial] = await Promise.all([ours(preparePartial(owner, event.index, event.image)), booked()]);
         mark("image:partial-stored");
         const data = { imageIndex: job.imageIndex, partialIndex: event.index, partialCount: job.call.partial_images, imageId: partial.id, url: partial.url };
         const announced = ours(write(ctx, "partial", data, { with: [insertImageWith("image", partial.row)] }));
@@ -98,18 +121,21 @@ async function runAttempt(ctx: Ctx, step: LadderStep): Promise<ImageOutcome> {
         mark("image:partial-event");
         continue;
       }
-      const picture = await ours(finalPicture(step, event.image, event));
+      const [picture] = await Promise.all([ours(finalPicture(step, event.image, event)), booked()]);
       const final = await ours(prepareFinal(owner, picture));
       const outcome: AttemptOutcome = { status: "ok", usage: event.usage, latencyMs: Date.now() - started, firstPartialMs };
       await ours(write(ctx, "image", imageEvent(job.imageIndex, final.id, picture, step.step), { with: [insertImageWith("image", final.row), closeAttemptWith("closed", attemptId, outcome)] }));
       return { ok: true, imageId: final.id, sha256: picture.blob.sha256 };
     }
     throw new GatewayError("bad_response", "truncated_stream", "The gateway's stream ended before the image was complete.");
-  } catch (thrown) {
+  } catch (caught) {
+    // The attempt row is written (or failed to be) before anything closes it.
+    const bookingFailure = await book();
+    const thrown = bookingFailure ?? caught;
     if (thrown instanceof OwnFailure || thrown instanceof SinkFailure) {
       // Recorded on the try when the database still answers; the generation then stops.
       const cause = thrown.cause;
-      if (!(cause instanceof LeaseLost)) {
+      if (!(cause instanceof LeaseLost) && !bookingFailure) {
         const code = cause instanceof StorageError ? "storage_error" : "database_error";
         await closeAttempt(job.lease, attemptId, { status: "error", errorCode: code, errorMessage: (cause as Error).message, latencyMs: Date.now() - started, firstPartialMs }).catch(() => undefined);
       }
@@ -126,6 +152,9 @@ async function runAttempt(ctx: Ctx, step: LadderStep): Promise<ImageOutcome> {
       firstPartialMs,
     });
     return { ok: false, error };
+  } finally {
+    clearTimeout(bookAnyway);
+    ctx.signal.removeEventListener("abort", follow);
   }
 }
 
@@ -182,6 +211,9 @@ async function status(ctx: Ctx, message: string, attempt?: number, options: Omit
 }
 
 class OwnFailure extends Error {}
+const BOOKING_FAILED = "booking failed";
+/** The longest an attempt's bookkeeping waits for the gateway to answer before it is written anyway. */
+const BOOK_AFTER_MS = 50;
 
 /** Marks failures of the studio's own parts; a GatewayError (an image that does not decode) stays one. */
 function ours<T>(work: Promise<T>): Promise<T> {

@@ -7,3 +7,5 @@ import "server-only";
 export const SHUTDOWN = "shutdown";
 export const LEASE_LOST = "lease_lost";
 export const CANCELLED = "cancelled";
+/** The job's row was never written (the fast path's insert failed): there is nothing to write to. */
+export const NOT_STORED = "not stored";

@@ -11,7 +11,7 @@ import { claimJob, type Claim } from "@/lib/jobs/queue";
 import { runGeneration } from "@/lib/jobs/run-generation";
 import { Semaphore } from "@/lib/jobs/semaphore";
 import { everyAfter } from "@/lib/jobs/every-after";
-import { CANCELLED, LEASE_LOST, SHUTDOWN } from "@/lib/jobs/stop";
+import { CANCELLED, LEASE_LOST, NOT_STORED, SHUTDOWN } from "@/lib/jobs/stop";
 import { startSweeping } from "@/lib/jobs/sweep";
 import { mark } from "@/lib/trace";
 
@@ -94,6 +94,7 @@ export async function startWorker(options: { log?: (line: string) => void; setti
   const start = (job: Job) => {
     mark("worker:start");
     const controller = new AbortController();
+    job.stored?.catch(() => controller.abort(NOT_STORED));
     const done = runGeneration(job, settings, slots, controller.signal)
       .then(async (outcome) => {
         if (outcome === "requeued" && controller.signal.reason === SHUTDOWN) {

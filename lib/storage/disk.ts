@@ -162,7 +162,7 @@ function stage(staging: string, place: Place, storing: Storing): BlobWriter {
         head: Buffer.concat(head),
         tail,
         file: temp,
-        read: () => readFileSync(placed ?? temp),
+        read: () => readFileSync(/*turbopackIgnore: true*/ placed ?? temp),
         async commit() {
           placed = storing("store an image", () => place(temp, sha256));
           return sha256;
