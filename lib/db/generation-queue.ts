@@ -151,13 +151,15 @@ const EMPTY_END = { images: 0, latencyMs: null, firstPartialMs: null, usage: nul
 
 /**
  * Finds generations whose worker vanished (lease expired): re-queues those with runs left, fails
- * the rest with a reason. Nothing stays `running` forever.
+ * the rest with a reason. Nothing stays `running` forever. `own` are the jobs the asking worker is
+ * running itself: it renews those or drops them, never takes them from itself (a row the fast
+ * path wrote slowly can be born with its lease already run out).
  */
-export async function recoverExpired(maxRuns: number): Promise<{ requeued: string[]; failed: string[] }> {
+export async function recoverExpired(maxRuns: number, own: string[] = []): Promise<{ requeued: string[]; failed: string[] }> {
   return inTransaction(async (tx) => {
     const requeued = await tx.$queryRaw<{ id: string }[]>`
       UPDATE generations SET status = 'queued', lease_owner = NULL, lease_token = NULL, lease_until = NULL
-      WHERE status = 'running' AND lease_until < now() AND run_count < ${maxRuns} AND NOT cancel_requested
+      WHERE status = 'running' AND lease_until < now() AND run_count < ${maxRuns} AND NOT cancel_requested AND NOT (id = ANY(${own}::uuid[]))
       RETURNING id::text`;
     for (const { id } of requeued) {
       await appendEvent(id, "status", { status: "queued", message: "The worker stopped while running this generation; it is queued again" }, { tx });
@@ -170,7 +172,7 @@ export async function recoverExpired(maxRuns: number): Promise<{ requeued: strin
           ELSE 'The worker stopped while running this generation, ' || run_count || ' time(s); it was not tried again.' END,
         lease_owner = NULL, lease_token = NULL, lease_until = NULL, finished_at = now(),
         latency_ms = (extract(epoch FROM now() - coalesce(started_at, created_at)) * 1000)::int
-      WHERE status = 'running' AND lease_until < now()
+      WHERE status = 'running' AND lease_until < now() AND NOT (id = ANY(${own}::uuid[]))
       RETURNING id::text, status, run_count`;
     for (const row of failed) {
       const cancelled = row.status === "cancelled";

@@ -1,3 +1,4 @@
+import { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { currentUserId } from "@/lib/auth/current-user";
 import { db } from "@/lib/db/client";
@@ -88,6 +89,26 @@ describe("the local runner", () => {
     await waitForStatus(id, ["running", "done"]);
     expect(await firstStatus(id)).toMatchObject({ status: "running" });
     expect((await waitForEnd(id)).status).toBe("done");
+    await studio.worker.stop(0);
+    studio.worker = null;
+  });
+  it("keeps a job whose row is slow to be written: no lost lease for a row not there yet, no takeover of its own job", async () => {
+    studio.worker = await startWorker({ log: () => undefined });
+    // Another session holds the owner's row: the new generation's insert waits on its foreign key
+    // for longer than a lease, while the job already runs and the heartbeat beats.
+    const blocker = new Client({ connectionString: studio.env.DATABASE_URL });
+    await blocker.connect();
+    await blocker.query("BEGIN");
+    await blocker.query("SELECT id FROM users WHERE id = $1 FOR UPDATE", [owner]);
+    const created = start("a slow row");
+    await new Promise((r) => setTimeout(r, 2_000));
+    await blocker.query("COMMIT");
+    await blocker.end();
+    const { id } = await created;
+    const gen = await waitForEnd(id);
+    expect(gen.status).toBe("done");
+    expect(gen.runCount).toBe(1);
+    expect(await db().attempt.count({ where: { generationId: id } })).toBe(1);
     await studio.worker.stop(0);
     studio.worker = null;
   });

@@ -29,7 +29,8 @@ export type Worker = LocalRunner & { id: string; stop: (graceMs?: number) => Pro
 
 const POLL_MS = 1_000;
 
-type Running = { controller: AbortController; done: Promise<unknown>; large: boolean; lease: Lease; renewedAt: number };
+/** `stored` is false while the row of a job handed over by the fast path is still being written. */
+type Running = { controller: AbortController; done: Promise<unknown>; large: boolean; lease: Lease; renewedAt: number; stored: boolean };
 
 export async function startWorker(options: { log?: (line: string) => void; settings?: Env } = {}): Promise<Worker> {
   const settings = options.settings ?? env();
@@ -107,14 +108,17 @@ export async function startWorker(options: { log?: (line: string) => void; setti
         jobs.delete(job.id);
         void pump();
       });
-    jobs.set(job.id, { controller, done, large: job.large, lease: job.lease, renewedAt: Date.now() });
+    const running: Running = { controller, done, large: job.large, lease: job.lease, renewedAt: Date.now(), stored: !job.stored };
+    job.stored?.then(() => void (running.stored = true), () => undefined);
+    jobs.set(job.id, running);
   };
 
   const abort = (generationId: string, reason: string) => jobs.get(generationId)?.controller.abort(reason);
 
   const renew = async () => {
     const beatAt = Date.now();
-    const held = [...jobs.values()];
+    // A row still being written is not there to renew: not finding it must not count as losing it.
+    const held = [...jobs.values()].filter((j) => j.stored);
     try {
       const renewed = await renewLeases(
         held.map((j) => j.lease),
@@ -135,7 +139,7 @@ export async function startWorker(options: { log?: (line: string) => void; setti
 
   const heartbeat = async () => {
     await renew();
-    const recovered = await recoverExpired(Math.max(1, settings.JOB_MAX_RUNS));
+    const recovered = await recoverExpired(Math.max(1, settings.JOB_MAX_RUNS), [...jobs.keys()]);
     if (recovered.requeued.length + recovered.failed.length > 0) {
       log(`recovered: requeued ${recovered.requeued.length}, failed ${recovered.failed.length}`);
     }
