@@ -32,9 +32,11 @@ export const JOB_ERROR_CODES = [
   "cancelled",
   /** The worker stopped (crash, restart) while running it, and it was not run again. */
   "interrupted",
-  /** Another worker took the job over after this one's lease ran out. */
-  "lease_lost",
+  /** This image's request was cut off because another image of the generation failed hard. */
+  "stopped",
+  /** The studio could not write an image (disk full, permissions): not tried again. */
   "storage_error",
+  /** The studio's database failed while the job ran, on its last run. */
   "database_error",
   /** The gateway's bytes are not an image. */
   "corrupt_image",
