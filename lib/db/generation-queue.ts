@@ -232,14 +232,19 @@ export type JobResult = {
   firstPartialMs: number | null;
 };
 
-/** The job's one terminal write: its status and figures, and the `end` event, while the lease holds. */
+/**
+ * The job's one terminal write: its status and figures, and the `end` event, while the lease holds.
+ * It also copies the final images' revised prompts onto the row, where history searches them.
+ */
 export async function finishJob(lease: Lease, result: JobResult, end: EndEvent): Promise<void> {
   await inTransaction(async (tx) => {
     const rows = await tx.$queryRaw<{ id: string }[]>`
       UPDATE generations SET status = ${result.status}, error_code = ${result.errorCode}, error_message = ${result.errorMessage},
         notice = ${result.notice}, input_tokens = ${result.usage?.input_tokens ?? null}::int, output_tokens = ${result.usage?.output_tokens ?? null}::int,
         total_tokens = ${result.usage?.total_tokens ?? null}::int, cost_usd = ${result.costUsd}::numeric, latency_ms = ${result.latencyMs},
-        first_partial_ms = ${result.firstPartialMs}::int, finished_at = now(), lease_owner = NULL, lease_token = NULL, lease_until = NULL
+        first_partial_ms = ${result.firstPartialMs}::int, finished_at = now(), lease_owner = NULL, lease_token = NULL, lease_until = NULL,
+        revised_prompts = (SELECT string_agg(revised_prompt, chr(10) ORDER BY image_index) FROM images
+          WHERE generation_id = generations.id AND kind = 'final' AND revised_prompt IS NOT NULL)
       WHERE ${heldBy(lease)} RETURNING id::text`;
     if (rows.length === 0) throw new LeaseLost(lease.generationId);
     await appendEvent(lease.generationId, "end", end, { tx });

@@ -2,9 +2,9 @@ import "server-only";
 import { z } from "zod";
 import { db, sqlRows } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/client";
-import { ApiError, validate } from "@/lib/errors";
+import { ApiError, fromZodError } from "@/lib/errors";
 import { GENERATION_STATUSES } from "@/lib/generations/events";
-import { MODELS, QUALITIES } from "@/lib/generations/request-schema";
+import { FORMATS, MODELS, QUALITIES } from "@/lib/generations/request-schema";
 import { storableText } from "@/lib/validation/storable-text";
 import { isUuid } from "@/lib/validation/uuid";
 
@@ -116,23 +116,42 @@ const text = (field: string, max: number) =>
   z.string().max(max, { error: `${field} must be at most ${max} characters` }).check(storableText(field));
 
 const when = (field: "from" | "to") =>
-  z.iso
-    .datetime({ offset: true, error: `${field} must be an ISO date-time` })
-    .or(z.iso.date({ error: `${field} must be an ISO date` }))
+  z
+    .union([z.iso.datetime({ offset: true }), z.iso.date()], { error: `${field} must be an ISO date (2026-03-01) or date-time (2026-03-01T12:00:00Z)` })
     .refine((value) => holdable(new Date(value)), { error: `${field} must be a date from year 1 to 9999` });
 
-export const listQuerySchema = z.object({
-  cursor: z.string().optional(),
-  limit: z.coerce.number({ error: "limit must be a number" }).int().min(1, { error: "limit must be at least 1" }).max(100, { error: "limit must be at most 100" }).default(30),
-  q: text("q", 500).optional(),
-  model: z.enum(MODELS, { error: `model must be one of: ${MODELS.join(", ")}` }).optional(),
-  size: text("size", 20).optional(),
-  quality: z.enum(QUALITIES, { error: `quality must be one of: ${QUALITIES.join(", ")}` }).optional(),
-  status: z.enum(GENERATION_STATUSES, { error: `status must be one of: ${GENERATION_STATUSES.join(", ")}` }).optional(),
-  favorite: z.enum(["true", "false", "1", "0"], { error: "favorite must be true or false" }).optional(),
-  from: when("from").optional(),
-  to: when("to").optional(),
-});
+const FILTER_SIZE = /^(auto|\d{1,5}x\d{1,5})$/;
+
+/**
+ * The history list's query. A value it refuses is a 400 naming the parameter (listGenerations):
+ * a query string is not a body a person typed, it is a URL, and a bad one is a bad request.
+ */
+export const listQuerySchema = z
+  .object({
+    cursor: z.string().optional(),
+    limit: z.coerce.number({ error: "limit must be a number" }).int({ error: "limit must be a whole number" }).min(1, { error: "limit must be at least 1" }).max(100, { error: "limit must be at most 100" }).default(30),
+    q: text("q", 500).optional(),
+    model: z.enum(MODELS, { error: `model must be one of: ${MODELS.join(", ")}` }).optional(),
+    size: text("size", 20)
+      .refine((size) => FILTER_SIZE.test(size), { error: "size must be auto or WIDTHxHEIGHT, such as 1024x1024" })
+      .optional(),
+    quality: z.enum(QUALITIES, { error: `quality must be one of: ${QUALITIES.join(", ")}` }).optional(),
+    format: z.enum(FORMATS, { error: `format must be one of: ${FORMATS.join(", ")}` }).optional(),
+    status: z.enum(GENERATION_STATUSES, { error: `status must be one of: ${GENERATION_STATUSES.join(", ")}` }).optional(),
+    favorite: z.enum(["true", "false", "1", "0"], { error: "favorite must be true or false" }).optional(),
+    from: when("from").optional(),
+    to: when("to").optional(),
+  })
+  .superRefine((query, ctx) => {
+    if (query.from && query.to && start(query.from) > end(query.to).at) {
+      ctx.addIssue({ code: "custom", path: ["to"], message: "to must not be before from" });
+    }
+  });
+
+/** A date-only `from` starts that day (UTC); a date-only `to` takes in the whole day. */
+const start = (value: string) => new Date(value);
+const end = (value: string): { at: Date; inclusive: boolean } =>
+  /^\d{4}-\d{2}-\d{2}$/.test(value) ? { at: new Date(Date.parse(value) + 86_400_000), inclusive: false } : { at: new Date(value), inclusive: true };
 
 type Cursor = { createdAt: Date; id: string };
 
@@ -160,44 +179,145 @@ export function encodeCursor(c: Cursor): string {
   return Buffer.from(`${c.createdAt.toISOString()}|${c.id}`, "utf8").toString("base64url");
 }
 
-/** A page of an owner's history, newest first, by keyset (created_at, id). */
-export async function listGenerations(ownerId: string, params: URLSearchParams) {
-  const query = validate(listQuerySchema, Object.fromEntries(params));
-  const where: Prisma.GenerationWhereInput = {
-    ownerId,
-    ...(query.q ? { prompt: { contains: query.q, mode: "insensitive" } } : {}),
-    ...(query.model ? { model: query.model } : {}),
-    ...(query.size ? { size: query.size } : {}),
-    ...(query.quality ? { quality: query.quality } : {}),
-    ...(query.status ? { status: query.status } : {}),
-    ...(query.favorite ? { favorite: query.favorite === "true" || query.favorite === "1" } : {}),
-    ...(query.from || query.to ? { createdAt: { ...(query.from ? { gte: new Date(query.from) } : {}), ...(query.to ? { lte: new Date(query.to) } : {}) } } : {}),
-  };
-  if (query.cursor) {
-    const c = decodeCursor(query.cursor);
-    where.OR = [{ createdAt: { lt: c.createdAt } }, { createdAt: c.createdAt, id: { lt: c.id } }];
-  }
-  const rows = await db().generation.findMany({
-    where,
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: query.limit + 1,
-    select: {
-      id: true, status: true, prompt: true, model: true, size: true, quality: true, outputFormat: true, n: true, favorite: true,
-      totalTokens: true, costUsd: true, latencyMs: true, errorCode: true, createdAt: true,
-      images: { where: { kind: "final" }, orderBy: { imageIndex: "asc" }, take: 1, select: { id: true, width: true, height: true } },
-    },
-  });
-  const page = rows.slice(0, query.limit);
+/**
+ * What history searches: the prompt and the final images' revised prompts. Written exactly as the
+ * GIN trigram index of migration 20261203000000_history_search is, so the planner can use it.
+ */
+const SEARCHED = Prisma.raw(`(g.prompt || ' ' || coalesce(g.revised_prompts, ''))`);
+const MAX_TERMS = 8;
+
+/** The words of a search, each to be found somewhere (case-insensitive, as a substring). */
+export function searchTerms(q: string | undefined): string[] {
+  if (!q) return [];
+  return [...new Set(q.trim().split(/\s+/).filter(Boolean))].slice(0, MAX_TERMS);
+}
+
+/** A LIKE pattern finding `term` anywhere, its own %, _ and \\ taken literally. */
+const containing = (term: string) => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+export type HistoryItem = {
+  id: string;
+  status: string;
+  prompt: string;
+  model: string;
+  size: string;
+  quality: string;
+  outputFormat: string;
+  n: number;
+  favorite: boolean;
+  totalTokens: number | null;
+  costUsd: number | null;
+  latencyMs: number | null;
+  errorCode: string | null;
+  /** Why a failed or cancelled generation ended so; null for the others. */
+  error: { code: string; message: string } | null;
+  createdAt: string;
+  cover: { id: string; width: number; height: number; thumbUrl: string } | null;
+};
+
+type HistoryRow = Omit<HistoryItem, "error" | "createdAt" | "cover"> & {
+  errorMessage: string | null;
+  createdAt: Date;
+  coverId: string | null;
+  coverWidth: number | null;
+  coverHeight: number | null;
+};
+
+/**
+ * A page of an owner's history, newest first, by keyset (created_at, id), with search and filters.
+ * On the pool through `sqlRows` because Prisma cannot express it: the search is ILIKE over an
+ * expression of two columns (what the trigram index holds), and the keyset a row comparison.
+ */
+export async function listGenerations(ownerId: string, params: URLSearchParams): Promise<{ items: HistoryItem[]; nextCursor: string | null }> {
+  const { statement, limit } = historyQuery(ownerId, params);
+  const rows = await sqlRows<HistoryRow>(statement);
+  const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return {
-    items: page.map(({ images, costUsd, createdAt, ...row }) => ({
+    items: page.map(({ errorMessage, createdAt, coverId, coverWidth, coverHeight, ...row }) => ({
       ...row,
-      costUsd: costUsd === null ? null : Number(costUsd),
+      error: row.errorCode && (row.status === "failed" || row.status === "cancelled") ? { code: row.errorCode, message: errorMessage ?? "" } : null,
       createdAt: createdAt.toISOString(),
-      cover: images[0] ? { ...images[0], thumbUrl: `/api/images/${images[0].id}/thumb` } : null,
+      cover: coverId ? { id: coverId, width: coverWidth ?? 0, height: coverHeight ?? 0, thumbUrl: `/api/images/${coverId}/thumb` } : null,
     })),
-    nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null,
+    nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
   };
+}
+
+/** The page's statement for a query string (one row more than the page, to know if another follows); the benchmark EXPLAINs it. */
+export function historyQuery(ownerId: string, params: URLSearchParams): { statement: Prisma.Sql; limit: number } {
+  const parsed = listQuerySchema.safeParse(Object.fromEntries(params));
+  if (!parsed.success) {
+    const refused = fromZodError(parsed.error);
+    throw new ApiError(400, "invalid_request", refused.message, refused.field);
+  }
+  const query = parsed.data;
+  const where: Prisma.Sql[] = [Prisma.sql`g.owner_id = ${ownerId}::uuid`];
+  for (const term of searchTerms(query.q)) where.push(Prisma.sql`${SEARCHED} ILIKE ${containing(term)}`);
+  if (query.model) where.push(Prisma.sql`g.model = ${query.model}`);
+  if (query.size) where.push(Prisma.sql`g.size = ${query.size}`);
+  if (query.quality) where.push(Prisma.sql`g.quality = ${query.quality}`);
+  if (query.format) where.push(Prisma.sql`g.output_format = ${query.format}`);
+  if (query.status) where.push(Prisma.sql`g.status = ${query.status}`);
+  if (query.favorite) where.push(query.favorite === "true" || query.favorite === "1" ? Prisma.sql`g.favorite` : Prisma.sql`NOT g.favorite`);
+  if (query.from) where.push(Prisma.sql`g.created_at >= ${start(query.from)}::timestamptz`);
+  if (query.to) {
+    const until = end(query.to);
+    where.push(until.inclusive ? Prisma.sql`g.created_at <= ${until.at}::timestamptz` : Prisma.sql`g.created_at < ${until.at}::timestamptz`);
+  }
+  if (query.cursor) {
+    const c = decodeCursor(query.cursor);
+    where.push(Prisma.sql`(g.created_at, g.id) < (${c.createdAt}::timestamptz, ${c.id}::uuid)`);
+  }
+  return { statement: historyPage(where, query.limit + 1), limit: query.limit };
+}
+
+function historyPage(where: Prisma.Sql[], take: number): Prisma.Sql {
+  return Prisma.sql`
+    SELECT g.id::text AS id, g.status, g.prompt, g.model, g.size, g.quality, g.output_format AS "outputFormat", g.n, g.favorite,
+      g.total_tokens AS "totalTokens", g.cost_usd::float8 AS "costUsd", g.latency_ms AS "latencyMs",
+      g.error_code AS "errorCode", g.error_message AS "errorMessage", g.created_at AS "createdAt",
+      cover.id::text AS "coverId", cover.width AS "coverWidth", cover.height AS "coverHeight"
+    FROM generations g
+    LEFT JOIN LATERAL (
+      SELECT i.id, i.width, i.height FROM images i
+      WHERE i.generation_id = g.id AND i.kind = 'final' ORDER BY i.image_index LIMIT 1
+    ) cover ON true
+    WHERE ${Prisma.join(where, " AND ")}
+    ORDER BY g.created_at DESC, g.id DESC
+    LIMIT ${take}`;
+}
+
+/** Marks or unmarks an owner's generation as a favourite; false when they have no such generation. */
+export async function setFavorite(ownerId: string, id: string, favorite: boolean): Promise<boolean> {
+  const { count } = await db().generation.updateMany({ where: { id, ownerId }, data: { favorite } });
+  return count > 0;
+}
+
+export type Deletion = { state: "deleted"; blobs: string[] } | { state: "active" } | { state: "not_found" };
+
+/**
+ * Deletes an owner's finished generation (done, failed or cancelled) with its images, attempts and
+ * events (they cascade), in one statement that also returns every blob its images named (bytes,
+ * thumbnails, previews): the caller removes those no other row still uses. One still queued or
+ * running is left alone ("active").
+ */
+export async function deleteFinishedGeneration(ownerId: string, id: string): Promise<Deletion> {
+  const rows = await db().$queryRaw<{ deleted: boolean; blobs: string[] }[]>`
+    WITH target AS (
+      SELECT id FROM generations WHERE id = ${id}::uuid AND owner_id = ${ownerId}::uuid AND status IN ('done', 'failed', 'cancelled')
+      FOR UPDATE
+    ), named AS (
+      SELECT DISTINCT blob FROM images, unnest(ARRAY[sha256, thumb_sha256, preview_sha256]) AS blob
+      WHERE generation_id IN (SELECT id FROM target) AND blob IS NOT NULL
+    ), gone AS (
+      DELETE FROM generations WHERE id IN (SELECT id FROM target) RETURNING id
+    )
+    SELECT EXISTS (SELECT 1 FROM gone) AS deleted, coalesce((SELECT array_agg(blob) FROM named), '{}') AS blobs`;
+  const row = rows[0];
+  if (row?.deleted) return { state: "deleted", blobs: row.blobs };
+  const still = await findOwnedGeneration(ownerId, id);
+  return still ? { state: "active" } : { state: "not_found" };
 }
 
 export type OwnedImage = { id: string; sha256: string; thumbSha256: string | null; previewSha256: string | null; format: string; bytes: number };

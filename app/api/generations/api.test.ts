@@ -100,7 +100,7 @@ describe("GET /api/generations", () => {
     expect(second.items.map((i) => i.prompt)).toEqual(["paged 1"]);
     expect(second.nextCursor).toBeNull();
     const bad = await collection.GET(new Request("http://studio.test/api/generations?limit=500"), params({}));
-    expect(bad.status).toBe(422);
+    expect(bad.status).toBe(400);
   });
 });
 
@@ -234,13 +234,13 @@ describe("input PostgreSQL cannot store", () => {
   it.each([
     ["q", "q=a%00b"],
     ["size", "size=1024x1024%00"],
-  ])("refuses NUL in the history's %s with 422 naming it", async (field, query) => {
-    const error = await refused(() => list(query), 422, "invalid_request", field);
+  ])("refuses NUL in the history's %s with 400 naming it", async (field, query) => {
+    const error = await refused(() => list(query), 400, "invalid_request", field);
     expect(error.message).toMatch(/cannot be stored \(NUL at position/);
   });
 
   it("refuses a history date outside what can be stored", async () => {
-    await refused(() => list("from=0000-01-01"), 422, "invalid_request", "from");
+    await refused(() => list("from=0000-01-01"), 400, "invalid_request", "from");
   });
 });
 
