@@ -53,6 +53,10 @@ const schema = z.object({
   PRICE_IMAGE_INPUT_PER_M: price(8),
   PRICE_IMAGE_OUTPUT_PER_M: price(30),
   PRICE_TEXT_OUTPUT_PER_M: price(10),
+  // Optional cost limits per user (UTC day, UTC calendar month): a generation whose estimate would
+  // pass one is refused before anything is sent (lib/generations/budget.ts).
+  BUDGET_DAILY_USD: z.coerce.number().positive().optional(),
+  BUDGET_MONTHLY_USD: z.coerce.number().positive().optional(),
 });
 
 export type Gateway = {

@@ -24,6 +24,8 @@ export type AttemptOutcome = {
   latencyMs: number;
   firstPartialMs: number | null;
   usage?: unknown;
+  /** The usage priced at the settings' prices when the attempt closed (lib/jobs/cost.ts `priced`). */
+  cost?: { costUsd: number; prices: unknown };
   httpStatus?: number;
   errorCode?: string;
   errorMessage?: string;
@@ -39,7 +41,9 @@ export function openAttemptWith(name: string, a: NewAttempt): Prisma.Sql {
 
 function closing(id: string, o: AttemptOutcome, guard: Prisma.Sql): Prisma.Sql {
   return Prisma.sql`UPDATE attempts SET status = ${o.status}, latency_ms = ${o.latencyMs}, first_partial_ms = ${o.firstPartialMs}::int,
-      usage = ${o.usage ? JSON.stringify(o.usage) : null}::jsonb, http_status = ${o.httpStatus ?? null}::int,
+      usage = ${o.usage ? JSON.stringify(o.usage) : null}::jsonb,
+      cost_usd = ${o.cost ? o.cost.costUsd.toFixed(6) : null}::numeric, prices = ${o.cost ? JSON.stringify(o.cost.prices) : null}::jsonb,
+      http_status = ${o.httpStatus ?? null}::int,
       error_code = ${o.errorCode ?? null}, error_message = ${o.errorMessage ?? null}, finished_at = now()
     WHERE id = ${id}::uuid AND ${guard} RETURNING id`;
 }
@@ -68,4 +72,24 @@ export async function firstPartialAttempt(generationId: string): Promise<{ start
     select: { startedAt: true, firstPartialMs: true },
   });
   return row?.firstPartialMs != null ? { startedAt: row.startedAt, firstPartialMs: row.firstPartialMs } : null;
+}
+
+/**
+ * What a generation's attempts returned and cost, priced when each closed: a generation's usage
+ * and cost are their sums (also of attempts that returned usage but no image), so a later price
+ * change never rewrites them.
+ */
+export async function ledgerOf(generationId: string): Promise<{ usage: unknown; costUsd: number | null }[]> {
+  const rows = await db().attempt.findMany({
+    where: { generationId, usage: { not: Prisma.DbNull } },
+    orderBy: [{ imageIndex: "asc" }, { number: "asc" }],
+    select: { usage: true, costUsd: true },
+  });
+  return rows.map((r) => ({ usage: r.usage, costUsd: r.costUsd === null ? null : Number(r.costUsd) }));
+}
+
+/** What an owner's attempts cost from `since` on (a budget's period so far); numeric as a number. */
+export async function spentSince(ownerId: string, since: Date): Promise<number> {
+  const result = await db().attempt.aggregate({ where: { ownerId, startedAt: { gte: since } }, _sum: { costUsd: true } });
+  return Number(result._sum.costUsd ?? 0);
 }

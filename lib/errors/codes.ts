@@ -19,6 +19,10 @@ export const API_ERROR_CODES = [
   "body_too_large",
   /** A history cursor this API did not give out (400). */
   "invalid_cursor",
+  /** A generation still queued or running, asked to be deleted: cancel it first (409). */
+  "generation_active",
+  /** A generation whose estimated cost would pass the daily or monthly budget, refused before sending (402). */
+  "budget_exceeded",
   /** Anything else: logged on the server, told to the client without detail (500). */
   "internal_error",
 ] as const;

@@ -1,5 +1,5 @@
 import "server-only";
-import { attemptCounts, firstPartialAttempt } from "@/lib/db/attempts";
+import { attemptCounts, firstPartialAttempt, ledgerOf } from "@/lib/db/attempts";
 import { appendEvent } from "@/lib/db/generation-events";
 import { finishJob, handBack, jobClock } from "@/lib/db/generation-queue";
 import { finalIndexes, finalsOf } from "@/lib/db/images";
@@ -8,7 +8,6 @@ import type { Env } from "@/lib/env";
 import type { Usage } from "@/lib/gateway/client";
 import { GatewayError } from "@/lib/gateway/errors";
 import type { EndEvent, ErrorInfo, FinalStatus } from "@/lib/generations/events";
-import { costOf } from "@/lib/jobs/cost";
 import type { Job } from "@/lib/jobs/payload";
 import { storeThumbnail } from "@/lib/jobs/pictures";
 import { runImage, type ImageOutcome } from "@/lib/jobs/run-image";
@@ -118,7 +117,12 @@ async function conclude(job: Job, env: Env, signal: AbortSignal, outcomes: Image
 type Ending = { cancelled?: boolean; forced?: ErrorInfo };
 
 async function finish(lease: Lease, env: Env, n: number, outcomes: ImageOutcome[], ending: Ending): Promise<FinalStatus> {
-  const [finals, clock, firstPartial] = await Promise.all([finalsOf(lease.generationId), jobClock(lease.generationId), firstPartialAttempt(lease.generationId)]);
+  const [finals, clock, firstPartial, ledger] = await Promise.all([
+    finalsOf(lease.generationId),
+    jobClock(lease.generationId),
+    firstPartialAttempt(lease.generationId),
+    ledgerOf(lease.generationId),
+  ]);
   const failures = outcomes.flatMap((o) => (o.ok ? [] : [o.error]));
   const wasCancelled = !ending.forced && (ending.cancelled || clock.cancelRequested);
   const status: FinalStatus = ending.forced ? "failed" : wasCancelled ? "cancelled" : finals.length > 0 ? "done" : "failed";
@@ -132,8 +136,9 @@ async function finish(lease: Lease, env: Env, n: number, outcomes: ImageOutcome[
   ];
   const notice = notes.length > 0 ? notes.join(" ") : null;
 
-  const usage = sumUsage(finals.map((f) => f.usage as Usage | null));
-  const costUsd = usage ? costOf(usage, env) : null;
+  // Every attempt that returned usage was billed, image or not; each was priced as it closed.
+  const usage = sumUsage(ledger.map((a) => a.usage as Usage | null));
+  const costUsd = usage ? roundUsd(ledger.reduce((sum, a) => sum + (a.costUsd ?? 0), 0)) : null;
   const latencyMs = Date.now() - clock.startedAt.getTime();
   const firstPartialMs = firstPartial ? firstPartial.startedAt.getTime() - clock.startedAt.getTime() + firstPartial.firstPartialMs : null;
 
@@ -176,6 +181,11 @@ function linkedController(outer: AbortSignal): AbortController & { release: () =
 
 export function errorInfo(error: GatewayError): ErrorInfo {
   return { code: error.code, message: error.message, ...(error.extra.field ? { field: error.extra.field } : {}) };
+}
+
+/** Sums of numeric(12,6) figures, kept at their six decimals. */
+function roundUsd(dollars: number): number {
+  return Math.round(dollars * 1_000_000) / 1_000_000;
 }
 
 function sumUsage(list: (Usage | null)[]): Usage | null {

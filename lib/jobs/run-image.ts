@@ -6,11 +6,12 @@ import { appendEvent, type AppendOptions } from "@/lib/db/generation-events";
 import { insertImageWith } from "@/lib/db/images";
 import { LeaseLost, type Lease } from "@/lib/db/lease";
 import type { Env } from "@/lib/env";
-import { SinkFailure } from "@/lib/gateway/client";
+import { SinkFailure, type Usage } from "@/lib/gateway/client";
 import { GatewayError, toGatewayError } from "@/lib/gateway/errors";
 import { generateImage, type ImageCall } from "@/lib/gateway/generate";
 import type { GenerationEvent, GenerationEventMap } from "@/lib/generations/events";
 import { parseSize } from "@/lib/images/size-rules";
+import { priced } from "@/lib/jobs/cost";
 import { factsOf, prepareFinal, preparePartial, type FinalPicture } from "@/lib/jobs/pictures";
 import { startPreview } from "@/lib/jobs/previews";
 import { deadlineFor, differencesOf, ladderFor, retryDecision, shouldFallBack, type LadderStep } from "@/lib/jobs/policy";
@@ -77,6 +78,9 @@ async function runAttempt(ctx: Ctx, step: LadderStep): Promise<ImageOutcome> {
   const owner = { attemptId, imageIndex: job.imageIndex };
   const started = Date.now();
   let firstPartialMs: number | null = null;
+  // Usage the gateway reported, kept for the ledger even when the image then fails (a corrupt file).
+  let returned: Usage | null = null;
+  const billed = () => (returned ? { usage: returned, cost: priced(returned, env) } : {});
   const what = job.imageCount > 1 ? `image ${job.imageIndex + 1} of ${job.imageCount}` : "the image";
   // The attempt row and its status event, in one statement, written once the gateway has answered
   // (or BOOK_AFTER_MS at most) so that none of its work competes with sending the request, and
@@ -121,9 +125,10 @@ async function runAttempt(ctx: Ctx, step: LadderStep): Promise<ImageOutcome> {
         mark("image:partial-event");
         continue;
       }
+      returned = event.usage;
       const [picture] = await Promise.all([ours(finalPicture(step, event.image, event)), booked()]);
       const final = await ours(prepareFinal(owner, picture));
-      const outcome: AttemptOutcome = { status: "ok", usage: event.usage, latencyMs: Date.now() - started, firstPartialMs };
+      const outcome: AttemptOutcome = { status: "ok", ...billed(), latencyMs: Date.now() - started, firstPartialMs };
       await ours(write(ctx, "image", imageEvent(job.imageIndex, final.id, picture, step.step), { with: [insertImageWith("image", final.row), closeAttemptWith("closed", attemptId, outcome)] }));
       return { ok: true, imageId: final.id, sha256: picture.blob.sha256 };
     }
@@ -137,7 +142,7 @@ async function runAttempt(ctx: Ctx, step: LadderStep): Promise<ImageOutcome> {
       const cause = thrown.cause;
       if (!(cause instanceof LeaseLost) && !bookingFailure) {
         const code = cause instanceof StorageError ? "storage_error" : "database_error";
-        await closeAttempt(job.lease, attemptId, { status: "error", errorCode: code, errorMessage: (cause as Error).message, latencyMs: Date.now() - started, firstPartialMs }).catch(() => undefined);
+        await closeAttempt(job.lease, attemptId, { status: "error", ...billed(), errorCode: code, errorMessage: (cause as Error).message, latencyMs: Date.now() - started, firstPartialMs }).catch(() => undefined);
       }
       throw cause;
     }
@@ -145,6 +150,7 @@ async function runAttempt(ctx: Ctx, step: LadderStep): Promise<ImageOutcome> {
     const error = ctx.signal.aborted ? stopped(ctx.signal) : toGatewayError(thrown);
     await closeAttempt(job.lease, attemptId, {
       status: error.kind === "cancelled" ? "cancelled" : "error",
+      ...billed(),
       httpStatus: error.extra.httpStatus,
       errorCode: error.code,
       errorMessage: error.message,
