@@ -1,7 +1,7 @@
 import "server-only";
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { imageSize } from "image-size";
-import sharp, { type Sharp } from "sharp";
+import sharp from "sharp";
 
 /** What the bytes really are, read from their content (never from a name or a claim). */
 export type ImageFacts = { format: "png" | "jpeg" | "webp"; width: number; height: number };
@@ -50,23 +50,28 @@ const LONGEST_END_MARKER = 12;
 export async function decodeImage(image: string | Uint8Array): Promise<ImageFacts> {
   const tail = lastBytes(image, LONGEST_END_MARKER);
   if (tail.length === 0) throw new NotAnImageError("the image data is empty");
-  const facts = await decodePixels(image);
-  checkEnd(facts.format, tail);
-  return facts;
+  const header = await decodersHeader(image);
+  await verifyDecodes(image, header, tail);
+  return header;
 }
 
 /**
- * The same check on the job's path, where the header was read already (image-size, the same
- * header libvips reads) and the last bytes kept as they streamed: no second look at the header
- * and no extra read of the file before a partial can go to the browser.
+ * The decode itself, also on the job's path, where the header was read already (image-size, the
+ * same header libvips reads) and the last bytes kept as they streamed: no second look at the
+ * header and no extra read of the file before a partial can go to the browser.
+ *
+ * A PNG is read row after row: its last row is reached only through all the others, and taking
+ * just that row skips the shrinking (about 15% of the time at 4K). Other formats are shrunk to
+ * 16x16 on the way, which still reads all of the data (JPEG's shrink-on-load too) at a few
+ * milliseconds, where a full-size decode costs several times more. failOn "truncated", not
+ * "warning": that caught one more case here (a JPEG cut and given back its end marker, and only
+ * when cut early), at the risk of refusing pictures that are fine over a decoder's remark.
  */
-export async function verifyDecodes(file: string, header: ImageFacts, tail: Buffer): Promise<void> {
+export async function verifyDecodes(image: string | Uint8Array, header: ImageFacts, tail: Buffer): Promise<void> {
   try {
-    const decoder = sharp(file, { failOn: "truncated", sequentialRead: true });
-    // A PNG is read row after row: its last row is reached only through all the others, and
-    // taking just that row skips the shrinking (about 15% of the time at 4K).
+    const decoder = sharp(image, { failOn: "truncated", sequentialRead: true });
     if (header.format === "png") await decoder.extract({ left: 0, top: header.height - 1, width: 1, height: 1 }).raw().toBuffer();
-    else await shrunk(decoder);
+    else await decoder.resize(16, 16, { fit: "fill" }).raw().toBuffer();
   } catch (error) {
     throw new NotAnImageError(decodeFailure(error));
   }
@@ -80,24 +85,12 @@ function checkEnd(format: ImageFacts["format"], tail: Buffer): void {
   }
 }
 
-function shrunk(decoder: Sharp): Promise<Buffer> {
-  return decoder.resize(16, 16, { fit: "fill" }).raw().toBuffer();
-}
-
-/**
- * Shrunk to 16x16 on the way, which still reads all of the data (JPEG's shrink-on-load too) at a
- * few milliseconds, where a full-size decode costs several times more: this is on the path of
- * every partial to the browser. failOn "truncated", not "warning": that caught one more case
- * here (a JPEG cut and given back its end marker, and only when cut early), at the risk of
- * refusing pictures that are fine over a decoder's remark.
- */
-async function decodePixels(image: string | Uint8Array): Promise<ImageFacts> {
+/** The format and size as libvips reads them, refusing what is no png, jpeg or webp. */
+async function decodersHeader(image: string | Uint8Array): Promise<ImageFacts> {
   try {
-    const decoder = sharp(image, { failOn: "truncated", sequentialRead: true });
-    const header = await decoder.metadata();
+    const header = await sharp(image).metadata();
     const format = header.format === "jpeg" || header.format === "png" || header.format === "webp" ? header.format : undefined;
     if (!format) throw new NotAnImageError(`it is ${header.format ?? "an unknown kind of"} data, not a png, jpeg or webp image`);
-    await shrunk(decoder);
     return { format, width: header.width, height: header.height };
   } catch (error) {
     throw error instanceof NotAnImageError ? error : new NotAnImageError(decodeFailure(error));
