@@ -51,10 +51,11 @@ export async function finalIndexes(generationId: string): Promise<Set<number>> {
   return new Set(rows.map((r) => r.imageIndex));
 }
 
-export type FinalSummary = { imageIndex: number; usage: unknown; downgraded: string | null };
+/** A generation's final images, for what its end tells: how many, and what each lacked. */
+export type FinalSummary = { imageIndex: number; downgraded: string | null };
 
 export async function finalsOf(generationId: string): Promise<FinalSummary[]> {
-  return db().image.findMany({ where: { generationId, kind: "final" }, orderBy: { imageIndex: "asc" }, select: { usage: true, downgraded: true, imageIndex: true } });
+  return db().image.findMany({ where: { generationId, kind: "final" }, orderBy: { imageIndex: "asc" }, select: { downgraded: true, imageIndex: true } });
 }
 
 /**

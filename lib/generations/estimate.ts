@@ -1,7 +1,7 @@
 import "server-only";
 import { estimateHistory } from "@/lib/db/usage";
 import type { Env } from "@/lib/env";
-import { tableCostPerImage } from "@/lib/jobs/cost";
+import { roundUsd, tableCostPerImage } from "@/lib/jobs/cost";
 
 /**
  * The expected cost and time of a request, from this studio's own history (the owner's latest
@@ -25,8 +25,8 @@ export async function estimateFor(ownerId: string, input: EstimateInput, prices:
   const history = await estimateHistory(ownerId, input.size, input.quality);
   if (history.costPerImageUsd !== null) {
     return {
-      costUsd: round6(history.costPerImageUsd * input.n),
-      costPerImageUsd: round6(history.costPerImageUsd),
+      costUsd: roundUsd(history.costPerImageUsd * input.n),
+      costPerImageUsd: roundUsd(history.costPerImageUsd),
       latencyP50Ms: history.latencyP50Ms,
       latencyP90Ms: history.latencyP90Ms,
       basedOn: history.basedOn,
@@ -34,9 +34,5 @@ export async function estimateFor(ownerId: string, input: EstimateInput, prices:
     };
   }
   const perImage = tableCostPerImage(input.size, input.quality, input.partial_images, prices);
-  return { costUsd: round6(perImage * input.n), costPerImageUsd: round6(perImage), latencyP50Ms: null, latencyP90Ms: null, basedOn: 0, source: "price_table" };
-}
-
-function round6(dollars: number): number {
-  return Math.round(dollars * 1_000_000) / 1_000_000;
+  return { costUsd: roundUsd(perImage * input.n), costPerImageUsd: roundUsd(perImage), latencyP50Ms: null, latencyP90Ms: null, basedOn: 0, source: "price_table" };
 }

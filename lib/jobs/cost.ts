@@ -22,6 +22,11 @@ export function costOf(usage: Usage, prices: Prices): number {
   return dollars / 1_000_000;
 }
 
+/** Dollars at the six decimals the ledger keeps (numeric(12,6)), so sums and estimates match it. */
+export function roundUsd(dollars: number): number {
+  return Math.round(dollars * 1_000_000) / 1_000_000;
+}
+
 export function snapshotOf(prices: Prices): PriceSnapshot {
   return {
     textInputPerM: prices.PRICE_TEXT_INPUT_PER_M,

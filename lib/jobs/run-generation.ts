@@ -8,11 +8,12 @@ import type { Env } from "@/lib/env";
 import type { Usage } from "@/lib/gateway/client";
 import { GatewayError } from "@/lib/gateway/errors";
 import type { EndEvent, ErrorInfo, FinalStatus } from "@/lib/generations/events";
+import { roundUsd } from "@/lib/jobs/cost";
 import type { Job } from "@/lib/jobs/payload";
 import { storeThumbnail } from "@/lib/jobs/pictures";
 import { runImage, type ImageOutcome } from "@/lib/jobs/run-image";
 import type { Semaphore } from "@/lib/jobs/semaphore";
-import { LEASE_LOST, NOT_STORED, SHUTDOWN } from "@/lib/jobs/stop";
+import { LEASE_LOST, linkedController, NOT_STORED, SHUTDOWN } from "@/lib/jobs/stop";
 import { StorageError } from "@/lib/storage";
 
 /**
@@ -170,22 +171,8 @@ async function finish(lease: Lease, env: Env, n: number, outcomes: ImageOutcome[
   return status;
 }
 
-/** An AbortController that also fires when `outer` does; `release` stops listening. */
-function linkedController(outer: AbortSignal): AbortController & { release: () => void } {
-  const controller = new AbortController();
-  const follow = () => controller.abort(outer.reason);
-  if (outer.aborted) follow();
-  else outer.addEventListener("abort", follow, { once: true });
-  return Object.assign(controller, { release: () => outer.removeEventListener("abort", follow) });
-}
-
 export function errorInfo(error: GatewayError): ErrorInfo {
   return { code: error.code, message: error.message, ...(error.extra.field ? { field: error.extra.field } : {}) };
-}
-
-/** Sums of numeric(12,6) figures, kept at their six decimals. */
-function roundUsd(dollars: number): number {
-  return Math.round(dollars * 1_000_000) / 1_000_000;
 }
 
 function sumUsage(list: (Usage | null)[]): Usage | null {

@@ -15,7 +15,7 @@ import { priced } from "@/lib/jobs/cost";
 import { factsOf, prepareFinal, preparePartial, type FinalPicture } from "@/lib/jobs/pictures";
 import { startPreview } from "@/lib/jobs/previews";
 import { deadlineFor, differencesOf, ladderFor, retryDecision, shouldFallBack, type LadderStep } from "@/lib/jobs/policy";
-import { LEASE_LOST } from "@/lib/jobs/stop";
+import { LEASE_LOST, linkedController } from "@/lib/jobs/stop";
 import { blobStore, StorageError, type StagedBlob } from "@/lib/storage";
 import { mark } from "@/lib/trace";
 
@@ -87,10 +87,7 @@ async function runAttempt(ctx: Ctx, step: LadderStep): Promise<ImageOutcome> {
   // after the job's row is in (queue.ts); every other write of the attempt awaits it. A worker
   // that lost the job learns it here and cuts its request off.
   const attempt = { id: attemptId, imageIndex: job.imageIndex, number, step: step.step, size: step.size, quality: step.quality, startedAt: new Date(started) };
-  const request = new AbortController();
-  const follow = () => request.abort(ctx.signal.reason);
-  if (ctx.signal.aborted) follow();
-  else ctx.signal.addEventListener("abort", follow, { once: true });
+  const request = linkedController(ctx.signal);
   let booking: Promise<OwnFailure | null> | undefined;
   const book = () =>
     (booking ??= Promise.resolve(job.stored)
@@ -160,7 +157,7 @@ async function runAttempt(ctx: Ctx, step: LadderStep): Promise<ImageOutcome> {
     return { ok: false, error };
   } finally {
     clearTimeout(bookAnyway);
-    ctx.signal.removeEventListener("abort", follow);
+    request.release();
   }
 }
 

@@ -1,5 +1,6 @@
 import { usageTotals } from "@/lib/db/usage";
 import { route } from "@/lib/http/route";
+import { roundUsd } from "@/lib/jobs/cost";
 import { usageCsv, usageQuery } from "@/lib/usage/query";
 
 export const dynamic = "force-dynamic";
@@ -14,7 +15,7 @@ export const GET = route(async ({ request, ownerId }) => {
       images: t.images + r.images,
       inputTokens: t.inputTokens + r.inputTokens,
       outputTokens: t.outputTokens + r.outputTokens,
-      costUsd: Math.round((t.costUsd + r.costUsd) * 1_000_000) / 1_000_000,
+      costUsd: roundUsd(t.costUsd + r.costUsd),
     }),
     { requests: 0, images: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 },
   );
