@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { db, sqlRows } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/client";
-import { ApiError, fromZodError } from "@/lib/errors";
+import { ApiError, validateQuery } from "@/lib/errors";
 import { GENERATION_STATUSES } from "@/lib/generations/events";
 import { FORMATS, MODELS, QUALITIES } from "@/lib/generations/request-schema";
 import { storableText } from "@/lib/validation/storable-text";
@@ -122,10 +122,7 @@ const when = (field: "from" | "to") =>
 
 const FILTER_SIZE = /^(auto|\d{1,5}x\d{1,5})$/;
 
-/**
- * The history list's query. A value it refuses is a 400 naming the parameter (listGenerations):
- * a query string is not a body a person typed, it is a URL, and a bad one is a bad request.
- */
+/** The history list's query; a value it refuses is a 400 naming the parameter (validateQuery). */
 export const listQuerySchema = z
   .object({
     cursor: z.string().optional(),
@@ -246,12 +243,7 @@ export async function listGenerations(ownerId: string, params: URLSearchParams):
 
 /** The page's statement for a query string (one row more than the page, to know if another follows); the benchmark EXPLAINs it. */
 export function historyQuery(ownerId: string, params: URLSearchParams): { statement: Prisma.Sql; limit: number } {
-  const parsed = listQuerySchema.safeParse(Object.fromEntries(params));
-  if (!parsed.success) {
-    const refused = fromZodError(parsed.error);
-    throw new ApiError(400, "invalid_request", refused.message, refused.field);
-  }
-  const query = parsed.data;
+  const query = validateQuery(listQuerySchema, params);
   const where: Prisma.Sql[] = [Prisma.sql`g.owner_id = ${ownerId}::uuid`];
   for (const term of searchTerms(query.q)) where.push(Prisma.sql`${SEARCHED} ILIKE ${containing(term)}`);
   if (query.model) where.push(Prisma.sql`g.model = ${query.model}`);

@@ -6,4 +6,4 @@ import "server-only";
  */
 export { API_ERROR_CODES, JOB_ERROR_CODES, type ApiErrorCode, type JobErrorCode, type UpstreamCode } from "@/lib/errors/codes";
 export { ApiError, notFound, type ApiErrorBody } from "@/lib/errors/api-error";
-export { errorResponse, fromZodError, toApiError, validate } from "@/lib/errors/map";
+export { errorResponse, fromZodError, toApiError, validate, validateQuery } from "@/lib/errors/map";

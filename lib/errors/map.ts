@@ -33,9 +33,19 @@ export function validate<S extends z.ZodType>(schema: S, input: unknown): z.outp
   return parsed.data;
 }
 
-export function fromZodError(error: z.core.$ZodError): ApiError {
+/**
+ * Parses a query string with a zod schema; a failure is a 400 naming the parameter: a query string
+ * is a URL, not a body a person typed, and a bad one is a bad request.
+ */
+export function validateQuery<S extends z.ZodType>(schema: S, params: URLSearchParams): z.output<S> {
+  const parsed = schema.safeParse(Object.fromEntries(params));
+  if (!parsed.success) throw fromZodError(parsed.error, 400);
+  return parsed.data;
+}
+
+export function fromZodError(error: z.core.$ZodError, status: 400 | 422 = 422): ApiError {
   const issue = error.issues[0];
-  return new ApiError(422, "invalid_request", issue?.message ?? "The request is not valid", issue ? issueField(issue) : undefined);
+  return new ApiError(status, "invalid_request", issue?.message ?? "The request is not valid", issue ? issueField(issue) : undefined);
 }
 
 const CHARACTER = "A value in the request holds a character the database cannot store";

@@ -1,8 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { USAGE_GROUPS, type UsageGroup, type UsageRow } from "@/lib/db/usage";
-import { ApiError } from "@/lib/errors";
-import { issueField } from "@/lib/errors/zod";
+import { ApiError, validateQuery } from "@/lib/errors";
 import { FORMATS, QUALITIES } from "@/lib/generations/request-schema";
 import { checkSize } from "@/lib/images/size-rules";
 
@@ -31,13 +30,6 @@ const usageSchema = z
 
 export type UsageQuery = { from: Date; to: Date; fromDay: string; toDay: string; group: UsageGroup; format: "json" | "csv" };
 
-function parse<S extends z.ZodType>(schema: S, params: URLSearchParams): z.output<S> {
-  const parsed = schema.safeParse(Object.fromEntries(params));
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  throw new ApiError(400, "invalid_request", issue?.message ?? "Bad query", issue ? issueField(issue) : undefined);
-}
-
 /** The period is whole UTC days, `to` included; by default this month so far. `groupBy` is the ui-contract's name for `group`. */
 export function usageQuery(params: URLSearchParams, now = new Date()): UsageQuery {
   const copy = new URLSearchParams(params);
@@ -45,7 +37,7 @@ export function usageQuery(params: URLSearchParams, now = new Date()): UsageQuer
     if (!copy.has("group")) copy.set("group", copy.get("groupBy")!);
     copy.delete("groupBy");
   }
-  const q = parse(usageSchema, copy);
+  const q = validateQuery(usageSchema, copy);
   const today = now.toISOString().slice(0, 10);
   const fromDay = q.from ?? `${today.slice(0, 7)}-01`;
   const toDay = q.to ?? today;
@@ -79,7 +71,7 @@ const estimateSchema = z
   .strict();
 
 export function estimateQuery(params: URLSearchParams) {
-  return parse(estimateSchema, params);
+  return validateQuery(estimateSchema, params);
 }
 
 const CSV_COLUMNS = ["group", "key", "label", "requests", "images", "input_tokens", "output_tokens", "cost_usd"] as const;
