@@ -7,16 +7,9 @@ import { notFound, type ApiErrorBody } from "@/lib/errors";
 import { env } from "@/lib/env";
 import { createGeneration } from "@/lib/generations/create";
 import { checkGenerationRequest, type FieldErrors } from "@/lib/generations/request-schema";
-import { handle, requireUuid } from "@/lib/http/handle";
+import { guarded, type ActionResult } from "@/lib/http/action";
+import { requireUuid } from "@/lib/http/handle";
 import { requestCancel } from "@/lib/jobs/queue";
-
-export type ActionResult<T> = { ok: true; value: T } | { ok: false; error: ApiErrorBody };
-
-/** The actions' side of `handle()`: the same error mapping as the routes, as a plain serialisable value. */
-async function guarded<T>(work: () => Promise<T>): Promise<ActionResult<T>> {
-  const result = await handle(work);
-  return result.ok ? result : { ok: false, error: result.error.body };
-}
 
 /** Queues a generation and returns its id at once; progress then arrives over SSE. */
 export async function startGeneration(input: unknown): Promise<ActionResult<{ id: string }>> {

@@ -88,8 +88,3 @@ export async function ledgerOf(generationId: string): Promise<{ usage: unknown; 
   return rows.map((r) => ({ usage: r.usage, costUsd: r.costUsd === null ? null : Number(r.costUsd) }));
 }
 
-/** What an owner's attempts cost from `since` on (a budget's period so far); numeric as a number. */
-export async function spentSince(ownerId: string, since: Date): Promise<number> {
-  const result = await db().attempt.aggregate({ where: { ownerId, startedAt: { gte: since } }, _sum: { costUsd: true } });
-  return Number(result._sum.costUsd ?? 0);
-}

@@ -32,7 +32,7 @@ function columnsFromSchema(): Column[] {
       const [, fieldName, type, modifier, attrs] = field;
       if (!SCALARS[type!] || modifier === "[]") continue; // relation fields have no column
       const column = /@map\("(\w+)"\)/.exec(attrs!)?.[1] ?? fieldName!;
-      const sqlType = attrs!.includes("@db.Uuid") ? "uuid" : SCALARS[type!]!;
+      const sqlType = attrs!.includes("@db.Uuid") ? "uuid" : attrs!.includes("@db.Date") ? "date" : SCALARS[type!]!;
       columns.push({ table, column, type: sqlType, nullable: modifier === "?" });
     }
   }

@@ -1,57 +1,44 @@
 import "server-only";
 import { sqlRows } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/client";
+import type { UsageGroup, UsageRow } from "@/lib/usage/groups";
 
 /**
- * The usage ledger's read side, over `attempts` (requests, tokens, cost: each attempt priced when
- * it closed) and final `images`, joined to their generation for model, size and quality (as
- * asked). Both statements go through `sqlRows`: they group by expressions over jsonb and
- * timestamps and take percentiles, which Prisma's query API cannot express.
+ * The usage ledger's read side. Totals come from `usage_daily`, which triggers keep beside the
+ * ledger's rows (migration 20261204000001_usage_daily): requests, tokens and cost of every attempt
+ * (each priced when it closed) and the final images, per UTC day and the generation's model, size
+ * and quality (as asked). A period is whole UTC days. On the pool through `sqlRows`: the groups
+ * are expressions and the estimate takes percentiles, which Prisma's query API cannot express.
  */
-export const USAGE_GROUPS = ["day", "model", "size", "quality", "user"] as const;
-export type UsageGroup = (typeof USAGE_GROUPS)[number];
+export { USAGE_GROUPS, type UsageGroup, type UsageRow } from "@/lib/usage/groups";
 
-export type UsageRow = { key: string; label: string; requests: number; images: number; inputTokens: number; outputTokens: number; costUsd: number };
-
-/** The group's key and label over `x` (the attempt or image), `g` (its generation), `u` (its owner). */
-function groupBy(group: UsageGroup, time: "started_at" | "created_at"): Prisma.Sql {
+/** The group's key and label over `x` (a usage_daily row) and `u` (its owner). */
+function groupBy(group: UsageGroup): Prisma.Sql {
   switch (group) {
     case "day":
-      return Prisma.raw(`to_char(x.${time} AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS key, to_char(x.${time} AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS label`);
+      return Prisma.raw(`to_char(x.day, 'YYYY-MM-DD') AS key, to_char(x.day, 'YYYY-MM-DD') AS label`);
     case "model":
-      return Prisma.raw(`g.model AS key, g.model AS label`);
     case "size":
-      return Prisma.raw(`g.size AS key, g.size AS label`);
     case "quality":
-      return Prisma.raw(`g.quality AS key, g.quality AS label`);
+      return Prisma.raw(`x.${group} AS key, x.${group} AS label`);
     case "user":
       return Prisma.raw(`x.owner_id::text AS key, u.name AS label`);
   }
 }
 
+/** The UTC day a period boundary falls on; boundaries are midnights (lib/usage/query.ts, lib/generations/budget.ts). */
+const utcDay = (at: Date) => at.toISOString().slice(0, 10);
+
 type Raw = { key: string; label: string; requests: string; images: string; input_tokens: string; output_tokens: string; cost_usd: string };
 
-/** Totals per group of an owner's usage in [from, to): attempts by start, final images by creation. */
+/** Totals per group of an owner's usage over the UTC days from `from` up to (not including) `to`. */
 export async function usageTotals(ownerId: string, from: Date, to: Date, group: UsageGroup): Promise<UsageRow[]> {
   const rows = await sqlRows<Raw>(Prisma.sql`
-    WITH tried AS (
-      SELECT ${groupBy(group, "started_at")}, count(*) AS requests, 0::bigint AS images,
-        coalesce(sum((x.usage->>'input_tokens')::bigint), 0) AS input_tokens,
-        coalesce(sum((x.usage->>'output_tokens')::bigint), 0) AS output_tokens,
-        coalesce(sum(x.cost_usd), 0) AS cost_usd
-      FROM attempts x JOIN generations g ON g.id = x.generation_id JOIN users u ON u.id = x.owner_id
-      WHERE x.owner_id = ${ownerId}::uuid AND x.started_at >= ${from} AND x.started_at < ${to}
-      GROUP BY 1, 2
-    ), made AS (
-      SELECT ${groupBy(group, "created_at")}, 0::bigint AS requests, count(*) AS images, 0::bigint, 0::bigint, 0::numeric
-      FROM images x JOIN generations g ON g.id = x.generation_id JOIN users u ON u.id = x.owner_id
-      WHERE x.owner_id = ${ownerId}::uuid AND x.kind = 'final' AND x.created_at >= ${from} AND x.created_at < ${to}
-      GROUP BY 1, 2
-    )
-    SELECT key, label, sum(requests)::text AS requests, sum(images)::text AS images, sum(input_tokens)::text AS input_tokens,
-      sum(output_tokens)::text AS output_tokens, sum(cost_usd)::text AS cost_usd
-    FROM (SELECT * FROM tried UNION ALL SELECT * FROM made) t
-    GROUP BY key, label ORDER BY key`);
+    SELECT ${groupBy(group)}, sum(x.requests)::text AS requests, sum(x.images)::text AS images, sum(x.input_tokens)::text AS input_tokens,
+      sum(x.output_tokens)::text AS output_tokens, sum(x.cost_usd)::text AS cost_usd
+    FROM usage_daily x JOIN users u ON u.id = x.owner_id
+    WHERE x.owner_id = ${ownerId}::uuid AND x.day >= ${utcDay(from)}::date AND x.day < ${utcDay(to)}::date
+    GROUP BY 1, 2 ORDER BY 1`);
   return rows.map((r) => ({
     key: r.key,
     label: r.label,
@@ -61,6 +48,13 @@ export async function usageTotals(ownerId: string, from: Date, to: Date, group: 
     outputTokens: Number(r.output_tokens),
     costUsd: Number(r.cost_usd),
   }));
+}
+
+/** What an owner has spent from the UTC day of `since` on (a budget's period start, a midnight). */
+export async function spentSince(ownerId: string, since: Date): Promise<number> {
+  const [row] = await sqlRows<{ spent: string | null }>(Prisma.sql`
+    SELECT sum(cost_usd)::text AS spent FROM usage_daily WHERE owner_id = ${ownerId}::uuid AND day >= ${utcDay(since)}::date`);
+  return Number(row?.spent ?? 0);
 }
 
 export type EstimateHistory = { basedOn: number; latencyP50Ms: number | null; latencyP90Ms: number | null; costPerImageUsd: number | null };

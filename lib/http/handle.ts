@@ -7,7 +7,7 @@ export { validate } from "@/lib/errors";
 
 /**
  * The one wrapper behind every route handler (`route()`) and server action (`guarded()` in
- * app/(studio)/actions.ts): it runs the work and turns whatever it throws into an ApiError through
+ * lib/http/action.ts): it runs the work and turns whatever it throws into an ApiError through
  * `toApiError`, so both speak the same codes, statuses and fields.
  */
 export type Handled<T> = { ok: true; value: T } | { ok: false; error: ApiError };
