@@ -312,12 +312,33 @@ export async function deleteFinishedGeneration(ownerId: string, id: string): Pro
   return still ? { state: "active" } : { state: "not_found" };
 }
 
-export type OwnedImage = { id: string; sha256: string; thumbSha256: string | null; previewSha256: string | null; format: string; bytes: number };
+export type OwnedImage = {
+  id: string;
+  sha256: string;
+  thumbSha256: string | null;
+  previewSha256: string | null;
+  format: string;
+  bytes: number;
+  kind: "partial" | "final";
+  imageIndex: number;
+  partialIndex: number | null;
+  /** What a download's file name is made of: the generation's date, the start of its prompt, its count. */
+  generation: { createdAt: Date; promptStart: string; n: number };
+};
 
-/** Straight on the pool (no Prisma): every partial preview is fetched through it as it arrives. */
+/**
+ * Straight on the pool (no Prisma): every partial preview is fetched through it as it arrives. One
+ * statement, the generation joined by its key; only the prompt's start, enough for a file name.
+ */
 export async function ownedImage(ownerId: string, id: string): Promise<OwnedImage | null> {
-  const rows = await sqlRows<OwnedImage>(Prisma.sql`
-    SELECT id::text, sha256, thumb_sha256 AS "thumbSha256", preview_sha256 AS "previewSha256", format, bytes FROM images
-    WHERE id = ${id}::uuid AND owner_id = ${ownerId}::uuid`);
-  return rows[0] ?? null;
+  const rows = await sqlRows<Omit<OwnedImage, "generation"> & { createdAt: Date; promptStart: string; n: number }>(Prisma.sql`
+    SELECT i.id::text, i.sha256, i.thumb_sha256 AS "thumbSha256", i.preview_sha256 AS "previewSha256", i.format, i.bytes,
+      i.kind, i.image_index AS "imageIndex", i.partial_index AS "partialIndex",
+      g.created_at AS "createdAt", left(g.prompt, 300) AS "promptStart", g.n
+    FROM images i JOIN generations g ON g.id = i.generation_id
+    WHERE i.id = ${id}::uuid AND i.owner_id = ${ownerId}::uuid`);
+  const row = rows[0];
+  if (!row) return null;
+  const { createdAt, promptStart, n, ...image } = row;
+  return { ...image, generation: { createdAt, promptStart, n } };
 }

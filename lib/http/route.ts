@@ -44,7 +44,8 @@ function tooLarge(maxBytes: number): ApiError {
   return new ApiError(413, "body_too_large", `The body is larger than ${Math.round(maxBytes / 1024)} KB`);
 }
 
-async function readLimited(request: Request, maxBytes: number): Promise<string> {
+/** The body as text, refused with 413 once it passes `maxBytes` (the bytes read so far are dropped). */
+export async function readLimited(request: Request, maxBytes: number): Promise<string> {
   if (!request.body) return "";
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
