@@ -1,5 +1,6 @@
 import { connection } from "next/server";
 import { env } from "@/lib/env";
+import { SiteNav } from "./site-nav";
 
 /** On every page: which gateway the studio speaks to, and a warning when anyone on the network can use it. */
 export async function SiteHeader() {
@@ -8,6 +9,7 @@ export async function SiteHeader() {
   return (
     <header className="mx-auto flex max-w-7xl flex-wrap items-center gap-3 px-4 pt-6 sm:px-6">
       <p className="text-xl font-semibold tracking-tight">Image Studio</p>
+      <SiteNav />
       {gateway.isSimulator ? (
         <p role="note" className="rounded-full border border-amber-500/60 bg-amber-500/15 px-3 py-1 text-xs font-medium text-amber-200">
           Local simulator — not the real gateway
