@@ -20,6 +20,7 @@ import {
   type FormField,
   type FormValues,
 } from "@/components/studio/form-values";
+import { EstimateNote } from "@/components/studio/estimate-note";
 import { ProblemSummary, type Problem } from "@/components/studio/problem-summary";
 import { SizeField } from "@/components/studio/size-field";
 import { checkRequest, preloadRequestCheck } from "@/components/studio/request-check";
@@ -29,6 +30,8 @@ import { isExperimentalSize } from "@/lib/images/size-rules";
 type GenerationFormProps = {
   allowTransparent: boolean;
   onStarted: (id: string, asked: Asked) => void;
+  /** Changes when a generation ends: the estimate and the budgets move with the history. */
+  estimateKey: number;
 };
 
 /**
@@ -37,7 +40,7 @@ type GenerationFormProps = {
  * same form posts itself to a server action (progressive enhancement): the generation starts and
  * the page comes back showing it, or showing what was wrong with the values as typed.
  */
-export function GenerationForm({ allowTransparent, onStarted }: GenerationFormProps) {
+export function GenerationForm({ allowTransparent, onStarted, estimateKey }: GenerationFormProps) {
   const [posted, postForm] = useActionState(submitGenerationForm, null);
   const [values, setValues] = useState<FormValues>(posted?.values ?? DEFAULT_VALUES);
   const [errors, setErrors] = useState<FieldErrors>(posted?.fieldErrors ?? {});
@@ -175,6 +178,7 @@ export function GenerationForm({ allowTransparent, onStarted }: GenerationFormPr
       >
         Generate
       </button>
+      <EstimateNote ask={{ size: sizeOf(values), quality: values.quality, format: values.format, images: values.images, partials: values.partials }} refreshKey={estimateKey} />
     </form>
   );
 }

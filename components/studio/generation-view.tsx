@@ -1,6 +1,6 @@
 "use client";
 
-import { useState, useTransition } from "react";
+import { useEffect, useState, useTransition } from "react";
 import { cancelGeneration } from "@/app/(studio)/actions";
 import { GenerationFacts } from "@/components/studio/generation-facts";
 import { slotIndexes, type GenerationState } from "@/components/studio/generation-state";
@@ -12,8 +12,12 @@ import type { ImageEvent } from "@/lib/generations/events";
 import { resolveSize } from "@/lib/images/size-rules";
 
 /** One generation as it happens: progress, cancel, the pictures, then what it cost. */
-export function GenerationView({ id, asked: known }: { id: string; asked: Asked | null }) {
+export function GenerationView({ id, asked: known, onEnd }: { id: string; asked: Asked | null; onEnd?: () => void }) {
   const state = useGeneration(id);
+  const ended = state.end !== null;
+  useEffect(() => {
+    if (ended) onEnd?.();
+  }, [ended, onEnd]);
   const asked = useAsked(id, known);
   const active = !state.end && state.connection !== "lost";
   const finals = Object.values(state.slots).flatMap((slot) => (slot.final ? [slot.final] : []));
