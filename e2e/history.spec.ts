@@ -138,6 +138,16 @@ test("generate two, find one, favourite and download it, ZIP both, delete the ot
   await page.goto("/history?q=history%20walk");
   await expect(page.getByRole("link", { name: HARBOUR })).toBeVisible();
   await expect(page.getByRole("link", { name: FOX })).toHaveCount(0);
+
+  // Regenerate: a new generation with the same parameters, followed in the studio.
+  await page.getByRole("link", { name: HARBOUR }).click();
+  await page.getByRole("button", { name: "Regenerate" }).click();
+  await expect(page).toHaveURL(/\/\?g=[0-9a-f-]{36}$/);
+  const again = new URL(page.url()).searchParams.get("g")!;
+  expect(again).not.toBe(harbour);
+  await expect(page.getByRole("img", { name: /^Generated image 1/ })).toBeVisible();
+  const [before, after] = await Promise.all([harbour, again].map(async (id) => (await (await request.get(`/api/generations/${id}`)).json()) as Record<string, unknown>));
+  for (const field of ["prompt", "model", "size", "quality", "outputFormat", "background", "moderation", "n", "partialImages"]) expect(after![field], field).toEqual(before![field]);
 });
 
 test("keyboard: arrows move through the grid, Enter opens, Esc comes back", async ({ page, request }) => {

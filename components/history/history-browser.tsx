@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
-import { DeleteDialog } from "./delete-dialog";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { hasFilters } from "./filters";
 import { HistoryFilterBar } from "./history-filters";
 import { HistoryGrid } from "./history-grid";
@@ -75,15 +75,20 @@ export function HistoryBrowser() {
           {bulk.pending ? "Working…" : bulk.message}
         </p>
       </div>
-      <DeleteDialog
-        open={confirming}
-        count={ids.length}
-        onCancel={() => setConfirming(false)}
-        onConfirm={() => {
-          setConfirming(false);
-          bulk.run("delete", ids);
-        }}
-      />
+      {confirming && (
+        <ConfirmDialog
+          title={`Delete ${ids.length === 1 ? "this generation" : `these ${ids.length} generations`}?`}
+          confirmLabel="Delete"
+          onCancel={() => setConfirming(false)}
+          onConfirm={() => {
+            setConfirming(false);
+            bulk.run("delete", ids);
+          }}
+        >
+          Their images are removed too, with every file no other generation still uses; this cannot be undone. Generations still queued or
+          running are skipped.
+        </ConfirmDialog>
+      )}
     </div>
   );
 }

@@ -5,6 +5,7 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState, type Keyboar
 import { columnsFor, GAP, nextIndex, ROW_HEIGHT, rowCount as rowsFor, rowOf, TILE_HEIGHT } from "./grid-keys";
 import type { HistoryItem } from "./history-api";
 import { HistoryTile } from "./history-tile";
+import { useFlinging } from "./use-flinging";
 
 type HistoryGridProps = {
   items: readonly HistoryItem[];
@@ -27,6 +28,7 @@ export function HistoryGrid({ items, selected, onSelect, onNearEnd }: HistoryGri
   const container = useRef<HTMLDivElement>(null);
   const rowsBox = useRef<HTMLDivElement>(null);
   const columns = useColumns(container);
+  const flinging = useFlinging();
   const scrollMargin = useDocumentOffset(rowsBox, items.length > 0);
   const [active, setActive] = useState(0);
   const pendingFocus = useRef<number | null>(null);
@@ -100,6 +102,7 @@ export function HistoryGrid({ items, selected, onSelect, onNearEnd }: HistoryGri
                       selected={selected.has(item.id)}
                       selecting={selected.size > 0}
                       tabbable={index === tabbable}
+                      deferImage={flinging}
                       onSelect={onSelect}
                       onFocusTile={onFocusTile}
                     />

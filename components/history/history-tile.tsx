@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { memo, type MouseEvent } from "react";
+import { memo, useState, type MouseEvent } from "react";
 import type { HistoryItem } from "./history-api";
 
 type TileProps = {
@@ -12,6 +12,8 @@ type TileProps = {
   selecting: boolean;
   /** The one tile in the tab order (roving tabindex). */
   tabbable: boolean;
+  /** True while the grid is flung past: a tile appearing then asks for its picture once it slows. */
+  deferImage: boolean;
   /** range: a shift-click, extending from the last clicked. */
   onSelect: (id: string, range: boolean) => void;
   onFocusTile: (index: number) => void;
@@ -21,7 +23,11 @@ const ALT_CHARS = 100;
 export const altOf = (prompt: string) => (prompt.length > ALT_CHARS ? `${prompt.slice(0, ALT_CHARS - 1)}…` : prompt);
 
 /** One generation: a link to its detail page, with a checkbox beside it to select it. */
-export const HistoryTile = memo(function HistoryTile({ item, index, selected, selecting, tabbable, onSelect, onFocusTile }: TileProps) {
+export const HistoryTile = memo(function HistoryTile({ item, index, selected, selecting, tabbable, deferImage, onSelect, onFocusTile }: TileProps) {
+  // Once asked for, a picture stays: a tile never blanks when a fling starts again.
+  const [asked, setAsked] = useState(!deferImage);
+  if (!deferImage && !asked) setAsked(true); // state adjusted while rendering, React's pattern for a prop change
+  const showImage = asked || !deferImage;
   // Ctrl/Cmd-click and shift-click select instead of opening (or opening a new tab or window).
   const onClick = (event: MouseEvent) => {
     if (!(event.ctrlKey || event.metaKey || event.shiftKey)) return;
@@ -45,7 +51,9 @@ export const HistoryTile = memo(function HistoryTile({ item, index, selected, se
         title={item.prompt}
         className="block size-full focus:outline-none focus-visible:ring-2 focus-visible:ring-inset focus-visible:ring-sky-400"
       >
-        {item.cover ? (
+        {item.cover && !showImage ? (
+          <span role="img" aria-label={altOf(item.prompt)} className="block size-full bg-zinc-800/60" />
+        ) : item.cover ? (
           // eslint-disable-next-line @next/next/no-img-element -- our own immutable thumbnails; next/image would re-encode them
           <img
             src={item.cover.thumbUrl}

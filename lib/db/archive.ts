@@ -1,6 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/client";
+import type { GenerationParameters } from "@/lib/generations/parameters";
 
 /** A final image as an archive lists it; its bytes are the blob `sha256`. */
 export type ArchiveImage = {
@@ -16,18 +17,8 @@ export type ArchiveImage = {
   downgraded: string | null;
 };
 
-export type ArchiveGeneration = {
+export type ArchiveGeneration = Omit<GenerationParameters, "fallback"> & {
   id: string;
-  prompt: string;
-  model: string;
-  size: string;
-  quality: string;
-  outputFormat: string;
-  outputCompression: number | null;
-  background: string;
-  moderation: string;
-  n: number;
-  partialImages: number;
   status: string;
   costUsd: number | null;
   totalTokens: number | null;

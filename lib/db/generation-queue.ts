@@ -5,6 +5,7 @@ import { Prisma } from "@/lib/db/generated/client";
 import { appendEvent, inTransaction, noticeOfInserted } from "@/lib/db/generation-events";
 import { heldBy, LeaseLost, type Lease } from "@/lib/db/lease";
 import type { EndEvent, StatusEvent } from "@/lib/generations/events";
+import type { GenerationParameters } from "@/lib/generations/parameters";
 
 /**
  * The `generations` table as the durable job queue: `queued` rows wait, a worker claims one with
@@ -21,19 +22,7 @@ export type NewJob = {
   ownerId: string;
   kind: string;
   payload: unknown;
-  columns: {
-    prompt: string;
-    model: string;
-    size: string;
-    quality: string;
-    outputFormat: string;
-    outputCompression: number | null;
-    background: string;
-    moderation: string;
-    n: number;
-    partialImages: number;
-    fallback: boolean;
-  };
+  columns: GenerationParameters;
   large: boolean;
   gateway: { label: string; isSimulator: boolean };
 };

@@ -1,18 +1,5 @@
+import type { GenerationParameters } from "@/lib/generations/parameters";
 import type { GenerationInput } from "@/lib/generations/request-schema";
-
-type Asked = {
-  prompt: string;
-  model: string;
-  size: string;
-  quality: string;
-  outputFormat: string;
-  outputCompression: number | null;
-  background: string;
-  moderation: string;
-  n: number;
-  partialImages: number;
-  fallback: boolean;
-};
 
 /** The request schema's field names, checked here; the values are checked by the schema itself. */
 export type RegenerateInput = { [K in keyof GenerationInput]-?: unknown };
@@ -22,7 +9,7 @@ export type RegenerateInput = { [K in keyof GenerationInput]-?: unknown };
  * (the gateway's). It goes through the same validation as a fresh one: a setting refused since
  * (a transparent background switched off) is refused by name, not silently changed.
  */
-export function regenerateInput(asked: Asked): Partial<RegenerateInput> {
+export function regenerateInput(asked: GenerationParameters): Partial<RegenerateInput> {
   return {
     prompt: asked.prompt,
     model: asked.model,

@@ -3,9 +3,10 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { deleteGeneration } from "@/app/history/[id]/actions";
-import { DeleteDialog } from "@/components/history/detail/delete-dialog";
+import { truncate } from "@/components/history/detail/format";
 import { unreachable, type Problem } from "@/components/history/detail/problem";
 import { useHistoryChange } from "@/components/history/detail/use-history-change";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 
 type DeleteButtonProps = { id: string; prompt: string; imageCount: number; onProblem: (problem: Problem | null) => void; className: string };
 
@@ -34,7 +35,14 @@ export function DeleteButton({ id, prompt, imageCount, onProblem, className }: D
       <button type="button" onClick={() => setAsking(true)} className={`${className} hover:border-red-500 hover:text-red-200`}>
         Delete
       </button>
-      {asking && <DeleteDialog prompt={prompt} imageCount={imageCount} pending={pending} onConfirm={confirm} onCancel={() => setAsking(false)} />}
+      {asking && (
+        <ConfirmDialog title="Delete this generation?" confirmLabel="Delete" pending={pending} onConfirm={confirm} onCancel={() => setAsking(false)}>
+          This removes the generation “{truncate(prompt, 100)}” with {imagesOf(imageCount)}, its attempts and its recorded events, and every image
+          file no other generation still uses. It cannot be undone.
+        </ConfirmDialog>
+      )}
     </>
   );
 }
+
+const imagesOf = (count: number) => (count === 0 ? "no stored images" : count === 1 ? "its image" : `its ${count} images`);
