@@ -125,10 +125,6 @@ async function main(): Promise<void> {
     await sqlRows(Prisma.sql`UPDATE generations SET status = 'cancelled', error_code = 'cancelled', error_message = 'Cancelled.' WHERE status = 'queued'`);
     const studio = await startStudio({ DATABASE_URL: database.url, PORT: process.env.BENCH_PORT ?? "3260", SIM_PORT: process.env.BENCH_SIM_PORT ?? "4260" }, { dataDir, quiet: true });
     try {
-      if (process.env.BENCH_HOLD) {
-        console.log(`HOLD ${studio.baseUrl}`);
-        await new Promise((resolve) => process.once("SIGUSR2", resolve));
-      }
       console.log(`\n${await scrollBench(studio.baseUrl, LOADED)}`);
     } finally {
       await studio.stop();

@@ -16,6 +16,11 @@ const flag = z
 const ms = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
 const count = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
 const price = (fallback: number) => z.coerce.number().min(0).default(fallback);
+const PRICE_NAMES = ["textInputPerM", "cachedTextInputPerM", "imageInputPerM", "cachedImageInputPerM", "imageOutputPerM", "textOutputPerM"] as const;
+const modelPrices = z.record(
+  z.string().min(1),
+  z.strictObject(Object.fromEntries(PRICE_NAMES.map((name) => [name, z.number().min(0).optional()])) as Record<(typeof PRICE_NAMES)[number], z.ZodOptional<z.ZodNumber>>),
+);
 
 const schema = z.object({
   DATABASE_URL: z.string().url({ error: "DATABASE_URL must be a postgres:// URL" }),
@@ -53,6 +58,27 @@ const schema = z.object({
   PRICE_IMAGE_INPUT_PER_M: price(8),
   PRICE_IMAGE_OUTPUT_PER_M: price(30),
   PRICE_TEXT_OUTPUT_PER_M: price(10),
+  PRICE_CACHED_TEXT_INPUT_PER_M: price(1.25),
+  PRICE_CACHED_IMAGE_INPUT_PER_M: price(2),
+  // Prices of one model that differ from the ones above, as JSON (lib/jobs/cost.ts: pricesFor).
+  PRICES_BY_MODEL: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (!text) return {};
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        ctx.addIssue({ code: "custom", message: `must be JSON such as {"gpt-image-2": {"imageOutputPerM": 30}}` });
+        return z.NEVER;
+      }
+      const parsed = modelPrices.safeParse(json);
+      if (parsed.success) return parsed.data;
+      const issue = parsed.error.issues[0];
+      ctx.addIssue({ code: "custom", message: `${issue?.path.join(".") || "the value"}: ${issue?.message} (known prices: ${PRICE_NAMES.join(", ")})` });
+      return z.NEVER;
+    }),
   // Optional cost limits per user (UTC day, UTC calendar month): a generation whose estimate would
   // pass one is refused before anything is sent (lib/generations/budget.ts).
   BUDGET_DAILY_USD: z.coerce.number().positive().optional(),

@@ -37,7 +37,7 @@ export class SinkFailure extends Error {}
 
 export type { StreamLimits };
 
-const tokenDetails = z.object({ image_tokens: z.number().optional(), text_tokens: z.number().optional() }).partial();
+const tokenDetails = z.object({ image_tokens: z.number().optional(), text_tokens: z.number().optional(), cached_tokens: z.number().optional() }).partial();
 export const usageSchema = z.object({
   input_tokens: z.number(),
   output_tokens: z.number(),

@@ -1,7 +1,8 @@
 import "server-only";
 import { estimateHistory } from "@/lib/db/usage";
 import type { Env } from "@/lib/env";
-import { roundUsd, tableCostPerImage } from "@/lib/jobs/cost";
+import { pricesFor, roundUsd, tableCostPerImage } from "@/lib/jobs/cost";
+import { MODELS } from "@/lib/generations/request-schema";
 
 /**
  * The expected cost and time of a request, from this studio's own history (the owner's latest
@@ -33,6 +34,7 @@ export async function estimateFor(ownerId: string, input: EstimateInput, prices:
       source: "history",
     };
   }
-  const perImage = tableCostPerImage(input.size, input.quality, input.partial_images, prices);
+  // The estimate is for the studio's default model: its form does not choose another.
+  const perImage = tableCostPerImage(input.size, input.quality, input.partial_images, pricesFor(MODELS[0], prices));
   return { costUsd: roundUsd(perImage * input.n), costPerImageUsd: roundUsd(perImage), latencyP50Ms: null, latencyP90Ms: null, basedOn: 0, source: "price_table" };
 }

@@ -3,22 +3,64 @@ import type { Env } from "@/lib/env";
 import type { Usage } from "@/lib/gateway/client";
 import { resolveSize } from "@/lib/images/size-rules";
 
-/** Dollars for one usage record, from the configurable per-million-token prices. */
-export type Prices = Pick<Env, "PRICE_TEXT_INPUT_PER_M" | "PRICE_IMAGE_INPUT_PER_M" | "PRICE_IMAGE_OUTPUT_PER_M" | "PRICE_TEXT_OUTPUT_PER_M">;
+/**
+ * Dollars per million tokens of each kind, for one model: the settings' PRICE_* (the contract's
+ * public prices by default) with that model's own from PRICES_BY_MODEL over them. The prices an
+ * attempt was priced at are stored beside its cost (`attempts.prices`), so a later change of
+ * prices never rewrites history.
+ */
+export type PriceSnapshot = {
+  textInputPerM: number;
+  cachedTextInputPerM: number;
+  imageInputPerM: number;
+  cachedImageInputPerM: number;
+  imageOutputPerM: number;
+  textOutputPerM: number;
+};
 
-/** The prices an attempt was priced at, stored beside its cost (`attempts.prices`). */
-export type PriceSnapshot = { textInputPerM: number; imageInputPerM: number; imageOutputPerM: number; textOutputPerM: number };
+type PriceSettings = Pick<
+  Env,
+  | "PRICE_TEXT_INPUT_PER_M"
+  | "PRICE_CACHED_TEXT_INPUT_PER_M"
+  | "PRICE_IMAGE_INPUT_PER_M"
+  | "PRICE_CACHED_IMAGE_INPUT_PER_M"
+  | "PRICE_IMAGE_OUTPUT_PER_M"
+  | "PRICE_TEXT_OUTPUT_PER_M"
+  | "PRICES_BY_MODEL"
+>;
 
-export function costOf(usage: Usage, prices: Prices): number {
+export function pricesFor(model: string, settings: PriceSettings): PriceSnapshot {
+  const own = Object.hasOwn(settings.PRICES_BY_MODEL, model) ? settings.PRICES_BY_MODEL[model] : undefined;
+  return {
+    textInputPerM: own?.textInputPerM ?? settings.PRICE_TEXT_INPUT_PER_M,
+    cachedTextInputPerM: own?.cachedTextInputPerM ?? settings.PRICE_CACHED_TEXT_INPUT_PER_M,
+    imageInputPerM: own?.imageInputPerM ?? settings.PRICE_IMAGE_INPUT_PER_M,
+    cachedImageInputPerM: own?.cachedImageInputPerM ?? settings.PRICE_CACHED_IMAGE_INPUT_PER_M,
+    imageOutputPerM: own?.imageOutputPerM ?? settings.PRICE_IMAGE_OUTPUT_PER_M,
+    textOutputPerM: own?.textOutputPerM ?? settings.PRICE_TEXT_OUTPUT_PER_M,
+  };
+}
+
+/**
+ * Dollars for one usage record. Cached input tokens (`input_tokens_details.cached_tokens`, as the
+ * Responses API reports them) are billed at the cached prices; the usage does not say which kind
+ * they were, so they are counted against the text tokens first, then the image tokens.
+ */
+export function costOf(usage: Usage, prices: PriceSnapshot): number {
   const inImage = usage.input_tokens_details?.image_tokens ?? 0;
   const inText = usage.input_tokens_details?.text_tokens ?? Math.max(0, usage.input_tokens - inImage);
+  const cached = Math.max(0, usage.input_tokens_details?.cached_tokens ?? 0);
+  const cachedText = Math.min(cached, inText);
+  const cachedImage = Math.min(cached - cachedText, inImage);
   const outText = usage.output_tokens_details?.text_tokens ?? 0;
   const outImage = usage.output_tokens_details?.image_tokens ?? Math.max(0, usage.output_tokens - outText);
   const dollars =
-    inText * prices.PRICE_TEXT_INPUT_PER_M +
-    inImage * prices.PRICE_IMAGE_INPUT_PER_M +
-    outImage * prices.PRICE_IMAGE_OUTPUT_PER_M +
-    outText * prices.PRICE_TEXT_OUTPUT_PER_M;
+    (inText - cachedText) * prices.textInputPerM +
+    cachedText * prices.cachedTextInputPerM +
+    (inImage - cachedImage) * prices.imageInputPerM +
+    cachedImage * prices.cachedImageInputPerM +
+    outImage * prices.imageOutputPerM +
+    outText * prices.textOutputPerM;
   return dollars / 1_000_000;
 }
 
@@ -27,20 +69,11 @@ export function roundUsd(dollars: number): number {
   return Math.round(dollars * 1_000_000) / 1_000_000;
 }
 
-export function snapshotOf(prices: Prices): PriceSnapshot {
-  return {
-    textInputPerM: prices.PRICE_TEXT_INPUT_PER_M,
-    imageInputPerM: prices.PRICE_IMAGE_INPUT_PER_M,
-    imageOutputPerM: prices.PRICE_IMAGE_OUTPUT_PER_M,
-    textOutputPerM: prices.PRICE_TEXT_OUTPUT_PER_M,
-  };
-}
-
 /** An attempt's cost at today's prices, with the prices, for the ledger; nothing without usage. */
 export type PricedUsage = { costUsd: number; prices: PriceSnapshot };
 
-export function priced(usage: Usage | null | undefined, prices: Prices): PricedUsage | undefined {
-  return usage ? { costUsd: costOf(usage, prices), prices: snapshotOf(prices) } : undefined;
+export function priced(usage: Usage | null | undefined, prices: PriceSnapshot): PricedUsage | undefined {
+  return usage ? { costUsd: costOf(usage, prices), prices } : undefined;
 }
 
 /**
@@ -58,6 +91,6 @@ export function outputTokensFor(size: string, quality: string, partialImages: nu
 }
 
 /** Cost of one image from the price table alone (the prompt's few text tokens are left out). */
-export function tableCostPerImage(size: string, quality: string, partialImages: number, prices: Prices): number {
-  return (outputTokensFor(size, quality, partialImages) * prices.PRICE_IMAGE_OUTPUT_PER_M) / 1_000_000;
+export function tableCostPerImage(size: string, quality: string, partialImages: number, prices: PriceSnapshot): number {
+  return (outputTokensFor(size, quality, partialImages) * prices.imageOutputPerM) / 1_000_000;
 }

@@ -11,7 +11,7 @@ import { GatewayError, toGatewayError } from "@/lib/gateway/errors";
 import { generateImage, type ImageCall } from "@/lib/gateway/generate";
 import type { GenerationEvent, GenerationEventMap } from "@/lib/generations/events";
 import { parseSize } from "@/lib/images/size-rules";
-import { priced } from "@/lib/jobs/cost";
+import { priced, pricesFor } from "@/lib/jobs/cost";
 import { factsOf, prepareFinal, preparePartial, type FinalPicture } from "@/lib/jobs/pictures";
 import { startPreview } from "@/lib/jobs/previews";
 import { deadlineFor, differencesOf, ladderFor, retryDecision, shouldFallBack, type LadderStep } from "@/lib/jobs/policy";
@@ -80,7 +80,7 @@ async function runAttempt(ctx: Ctx, step: LadderStep): Promise<ImageOutcome> {
   let firstPartialMs: number | null = null;
   // Usage the gateway reported, kept for the ledger even when the image then fails (a corrupt file).
   let returned: Usage | null = null;
-  const billed = () => (returned ? { usage: returned, cost: priced(returned, env) } : {});
+  const billed = () => (returned ? { usage: returned, cost: priced(returned, pricesFor(job.call.model, env)) } : {});
   const what = job.imageCount > 1 ? `image ${job.imageIndex + 1} of ${job.imageCount}` : "the image";
   // The attempt row and its status event, in one statement, written once the gateway has answered
   // (or BOOK_AFTER_MS at most) so that none of its work competes with sending the request, and

@@ -34,7 +34,7 @@ type Totals = { from: string; to: string; group: string; rows: Row[]; total: Omi
 
 // ---- seeding: rows written straight into the tables, so the expected sums are known by hand ----
 
-const prices = { textInputPerM: 5, imageInputPerM: 8, imageOutputPerM: 30, textOutputPerM: 10 };
+const prices = { textInputPerM: 5, cachedTextInputPerM: 1.25, imageInputPerM: 8, cachedImageInputPerM: 2, imageOutputPerM: 30, textOutputPerM: 10 };
 
 async function seedUser(id = LOCAL_USER_ID, name = "Local user") {
   await db().user.upsert({ where: { id }, create: { id, name, isLocal: id === LOCAL_USER_ID }, update: {} });
@@ -233,6 +233,27 @@ describe("the ledger of a real generation", () => {
     const attempt = await db().attempt.findFirstOrThrow({ where: { generationId: second.id } });
     expect((attempt.prices as { imageOutputPerM: number }).imageOutputPerM).toBe(300);
     expect(Number(after.costUsd)).toBeGreaterThan(5 * Number(before.costUsd));
+  });
+
+  it("prices each model at its own prices from PRICES_BY_MODEL", async () => {
+    setting("PRICES_BY_MODEL", JSON.stringify({ "gpt-image-2-2026-04-21": { imageOutputPerM: 60, textInputPerM: 6 } }));
+    try {
+      await studio.worker?.stop(0);
+      studio.worker = await startWorker({ log: () => undefined });
+      const ids = [];
+      for (const model of ["gpt-image-2", "gpt-image-2-2026-04-21"]) {
+        const { id } = (await (await post({ prompt: `ledger: priced as ${model}`, model, quality: "low", partial_images: 0 })).json()) as { id: string };
+        expect((await waitForEnd(id)).status).toBe("done");
+        ids.push(id);
+      }
+      const [plain, snapshot] = await Promise.all(ids.map((generationId) => db().attempt.findFirstOrThrow({ where: { generationId } })));
+      expect(plain!.prices).toEqual(prices);
+      expect(snapshot!.prices).toEqual({ ...prices, imageOutputPerM: 60, textInputPerM: 6 });
+      const u = snapshot!.usage as { output_tokens: number; input_tokens_details: { text_tokens: number; image_tokens: number } };
+      expect(Number(snapshot!.costUsd)).toBeCloseTo((u.input_tokens_details.text_tokens * 6 + u.input_tokens_details.image_tokens * 8 + u.output_tokens * 60) / 1e6, 6);
+    } finally {
+      setting("PRICES_BY_MODEL", undefined);
+    }
   });
 });
 
