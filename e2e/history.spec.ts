@@ -175,6 +175,22 @@ test("keyboard: arrows move through the grid, Enter opens, Esc comes back", asyn
   await expect(page.getByRole("link", { name: "keyboard walk two" })).toBeVisible();
 });
 
+test("the detail page moves between a generation's images with the arrow keys", async ({ page, request }) => {
+  const res = await request.post("/api/generations", { data: { prompt: "two views of one teapot", quality: "low", n: 2, partial_images: 0 } });
+  const { id } = (await res.json()) as { id: string };
+  await expect.poll(async () => ((await (await request.get(`/api/generations/${id}`)).json()) as { status: string }).status).toBe("done");
+  await page.goto(`/history/${id}`);
+  const first = page.getByRole("button", { name: "Image 1", exact: true });
+  const second = page.getByRole("button", { name: "Image 2", exact: true });
+  await expect(first).toHaveAttribute("aria-pressed", "true");
+  await expect(page.getByRole("img", { name: /^Generated image 1 of 2/ })).toBeVisible();
+  await page.keyboard.press("ArrowRight");
+  await expect(second).toHaveAttribute("aria-pressed", "true");
+  await expect(page.getByRole("img", { name: /^Generated image 2 of 2/ })).toBeVisible();
+  await page.keyboard.press("ArrowLeft");
+  await expect(first).toHaveAttribute("aria-pressed", "true");
+});
+
 test("a bad filter in the URL says what is wrong", async ({ page }) => {
   await page.goto("/history?status=exploded");
   await expect(page.getByRole("alert").filter({ hasText: /status must be one of/ })).toBeVisible();

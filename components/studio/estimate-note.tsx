@@ -40,9 +40,10 @@ export function EstimateNote({ ask, refreshKey }: { ask: EstimateAsk; refreshKey
   }, [query, refreshKey]);
 
   return (
-    <output aria-label="Estimate" aria-live="polite" className="block min-h-10 text-xs leading-relaxed text-zinc-400">
+    // A named group, not <output>: that is role=status, and the studio's one status is its progress.
+    <div role="group" aria-label="Estimate" aria-live="polite" className="min-h-10 text-xs leading-relaxed text-zinc-400">
       {estimate && <EstimateText estimate={estimate} />}
-    </output>
+    </div>
   );
 }
 
@@ -68,4 +69,4 @@ function EstimateText({ estimate }: { estimate: Estimate }) {
 }
 
 const seconds = (ms: number) => (ms / 1000).toFixed(ms < 10_000 ? 1 : 0);
-const usd = (dollars: number) => `$${dollars.toFixed(dollars < 1 ? 3 : 2)}`;
+const usd = (dollars: number) => `$${dollars.toFixed(dollars < 1 ? 4 : 2)}`;
