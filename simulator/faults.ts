@@ -12,6 +12,9 @@
  * and lower quality, both echoed), `larger` (bigger than asked, the asked size echoed), `aspect`
  * (another aspect ratio, the asked size echoed), `echo-mismatch` (the asked size, another echoed).
  * `grain:N` gives this request's pictures photo-like grain (draw.ts: addGrain), whatever SIM_GRAIN says.
+ * Gateway misbehaviour on edits: `ignore-mask` drops the mask, so the edit repaints the whole
+ * picture (sub2api #6273, #2251); `fewer-images` answers with one image fewer than `n` asked, at
+ * least one (on generations and edits alike; a stream carries one image, so it changes nothing there).
  * Specs arrive per request in the `x-sim-fault` header, from the scripted queue (matched on the
  * prompt), or embedded in the prompt as `[[sim:<spec>]]` — in that order of precedence.
  */
@@ -43,6 +46,10 @@ export type FaultPlan = {
   slowMs: number;
   keepalive: boolean;
   grain?: number;
+  /** `ignore-mask`: an edit painted as though no mask had been sent. */
+  ignoreMask?: boolean;
+  /** `fewer-images`: one image fewer than `n`, at least one. */
+  fewerImages?: boolean;
 };
 
 export class FaultSpecError extends Error {
@@ -125,6 +132,14 @@ function addFault(plan: FaultPlan, part: Part, spec: string): void {
     case "keepalive":
       onlyParams(part, spec, []);
       plan.keepalive = true;
+      return;
+    case "ignore-mask":
+      onlyParams(part, spec, []);
+      plan.ignoreMask = true;
+      return;
+    case "fewer-images":
+      onlyParams(part, spec, []);
+      plan.fewerImages = true;
       return;
     case "grain": {
       onlyParams(part, spec, []);

@@ -6,16 +6,26 @@
 import { AUTO_SIZE, checkDimensions, resolveSize, type Dimensions } from "../lib/images/size-rules";
 import { addGrain, captionFor, drawPicture, paintEdit } from "./draw";
 import { invalidRequest } from "./errors";
-import { checkEditUploads, describeForm, readForm, type EditUploads, type FormContent } from "./multipart";
+import { checkEditUploads, describeForm, describeParts, readForm, type EditUploads, type FormContent, type PartLog } from "./multipart";
 import { parseEditFields, parseGenerationFields, type ImageRequest, type ParseOptions } from "./params";
 import type { ImageJob } from "./respond";
 
 export type Incoming = {
   /** The body as logged, null when it could not be parsed. */
   log: Record<string, unknown> | null;
+  /** An edit's file parts as logged, in order (multipart.ts: describeParts). */
+  parts?: PartLog[];
   prompt: string | undefined;
-  /** Validates the request; throws ApiError (400) on any problem. `grain`: draw.ts's addGrain. */
-  toJob(grain: number): Promise<ImageJob>;
+  /** Validates the request; throws ApiError (400) on any problem. */
+  toJob(options: JobOptions): Promise<ImageJob>;
+};
+
+/** What a request's fault plan changes in the drawing. */
+export type JobOptions = {
+  /** draw.ts's addGrain. */
+  grain: number;
+  /** The `ignore-mask` fault: an edit drawn as though no mask had come. */
+  ignoreMask: boolean;
 };
 
 function promptOf(values: Record<string, unknown>): string | undefined {
@@ -57,7 +67,7 @@ export function readGeneration(body: Buffer, options: ParseOptions): Incoming {
     };
   }
   const fields = values;
-  return { log: fields, prompt: promptOf(fields), toJob: async (grain) => generationJob(parseGenerationFields(fields, options), grain) };
+  return { log: fields, prompt: promptOf(fields), toJob: async ({ grain }) => generationJob(parseGenerationFields(fields, options), grain) };
 }
 
 export async function readEdit(body: Buffer<ArrayBuffer>, contentType: string | undefined, options: ParseOptions): Promise<Incoming> {
@@ -69,10 +79,11 @@ export async function readEdit(body: Buffer<ArrayBuffer>, contentType: string | 
   }
   return {
     log: describeForm(form),
+    parts: await describeParts(form.files),
     prompt: promptOf(form.fields),
-    toJob: async (grain) => {
+    toJob: async (job) => {
       const request = parseEditFields(form.fields, options);
-      return editJob(request, await checkEditUploads(form.files), grain);
+      return editJob(request, await checkEditUploads(form.files), job);
     },
   };
 }
@@ -100,7 +111,7 @@ function editSize(request: ImageRequest, first: Dimensions): Dimensions {
   return checkDimensions(first).length === 0 ? first : AUTO_SIZE;
 }
 
-function editJob(request: ImageRequest, uploads: EditUploads, grain: number): ImageJob {
+function editJob(request: ImageRequest, uploads: EditUploads, { grain, ignoreMask }: JobOptions): ImageJob {
   const draw = ++drawNumber;
   const [first] = uploads.images;
   if (!first) throw invalidRequest("Missing required parameter: 'image'.", "image", "missing_required_parameter");
@@ -118,7 +129,8 @@ function editJob(request: ImageRequest, uploads: EditUploads, grain: number): Im
       paintEdit({
         picture: { seed: seedFor(request.prompt, draw, variant), caption, width, height, transparent: false },
         image: first.bytes,
-        mask: uploads.mask?.bytes,
+        // The mask was still checked above, as a gateway that drops it later would have.
+        mask: ignoreMask ? undefined : uploads.mask?.bytes,
       }).then((raster) => addGrain(raster, grain)),
   };
 }

@@ -2,6 +2,7 @@
  * Multipart bodies for /v1/images/edits, parsed with the web-standard Request.formData() rather
  * than a hand-written parser, and the checks upstream applies to the uploaded images and mask.
  */
+import { createHash } from "node:crypto";
 import sharp from "sharp";
 import { invalidRequest } from "./errors";
 import { EDIT_FILE_FIELDS, isEditTextField } from "./params";
@@ -44,6 +45,54 @@ export function describeForm({ fields, files }: FormContent): Record<string, unk
     described[field] = previous === undefined ? summary : [previous, summary].flat();
   }
   return described;
+}
+
+/**
+ * A file part as the request log shows it, in the order the parts came: what a test checks was
+ * sent (which images, in which order; the mask's size, alpha and how much of it is transparent).
+ */
+export type PartLog = {
+  field: string;
+  file: string;
+  type: string;
+  bytes: number;
+  sha256: string;
+  /** From the content; null when it is no image the simulator reads. */
+  format: string | null;
+  width: number | null;
+  height: number | null;
+  hasAlpha: boolean | null;
+  /** For the mask: the share of its pixels with alpha 0 (where the image may change). */
+  transparentShare?: number;
+};
+
+export async function describeParts(files: Upload[]): Promise<PartLog[]> {
+  return Promise.all(
+    files.map(async ({ field, name, type, bytes }) => {
+      const metadata = await sharp(bytes).metadata().catch(() => undefined);
+      const part: PartLog = {
+        field,
+        file: name,
+        type,
+        bytes: bytes.length,
+        sha256: createHash("sha256").update(bytes).digest("hex"),
+        format: metadata?.format ?? null,
+        width: metadata?.width ?? null,
+        height: metadata?.height ?? null,
+        hasAlpha: metadata?.hasAlpha ?? null,
+      };
+      if (field === "mask" && metadata?.hasAlpha) part.transparentShare = await transparentShare(bytes);
+      return part;
+    }),
+  );
+}
+
+async function transparentShare(bytes: Buffer): Promise<number | undefined> {
+  const alpha = await sharp(bytes).ensureAlpha().extractChannel(3).raw().toBuffer().catch(() => undefined);
+  if (!alpha || alpha.length === 0) return undefined;
+  let clear = 0;
+  for (const value of alpha) if (value === 0) clear++;
+  return clear / alpha.length;
 }
 
 async function inspect(upload: Upload, param: string): Promise<InputImage> {

@@ -292,7 +292,8 @@ async function deliverJson(ex: Exchange, job: ImageJob, plan: FaultPlan | undefi
     tick = { everyMs: FLOOD_EVERY_MS, run: () => write(res, " \n") };
     await flushBeforeDrawing();
   }
-  const images = startImages(job, shape, job.request.n);
+  const count = plan?.fewerImages ? Math.max(1, job.request.n - 1) : job.request.n;
+  const images = startImages(job, shape, count);
   const buffers = await waitFor(ex, schedule(timing, plan?.slowMs ?? 0, 0).finalAt, images, tick);
   const echoed = echoedFields(job, shape);
   // Key order as in the contract's example.

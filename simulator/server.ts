@@ -12,7 +12,7 @@ import { mark } from "../lib/trace";
 import { ApiError, invalidRequest, openAIError, unauthorized } from "./errors";
 import { chooseFault, FaultScript, FaultSpecError, statusFaultError, type FaultPlan, type PreemptFault } from "./faults";
 import { readEdit, readGeneration, type Incoming } from "./jobs";
-import { MAX_IMAGE_BYTES, MAX_IMAGES } from "./multipart";
+import { MAX_IMAGE_BYTES, MAX_IMAGES, type PartLog } from "./multipart";
 import { MODELS } from "./params";
 import { deliver, sendJson, type Exchange, type Timing } from "./respond";
 
@@ -44,6 +44,8 @@ export type RequestLogEntry = {
   bodyBytes: number;
   /** Parsed body; uploaded files appear as `{ file, type, bytes }`. Null when unparseable. */
   body: Record<string, unknown> | null;
+  /** An edit's file parts in the order sent, with what their content is (multipart.ts: PartLog); null otherwise. */
+  parts: PartLog[] | null;
   /** The fault spec applied, if any. */
   fault: string | null;
   /** Null while pending, or when the connection was cut before any status was sent. */
@@ -138,6 +140,7 @@ function startLogEntry(state: State, ex: Exchange, path: string): RequestLogEntr
     contentType: req.headers["content-type"] ?? null,
     bodyBytes: 0,
     body: null,
+    parts: null,
     fault: null,
     status: null,
     completed: false,
@@ -185,6 +188,7 @@ async function handleImages(state: State, ex: Exchange, entry: RequestLogEntry, 
   const incoming: Incoming =
     kind === "generation" ? readGeneration(body, options) : await readEdit(body, ex.req.headers["content-type"], options);
   entry.body = incoming.log;
+  entry.parts = incoming.parts ?? null;
   requireAuth(ex.req, state.apiKey);
   const plan = faultFor(ex.req, incoming.prompt, state.script);
   entry.fault = plan?.spec ?? null;
@@ -192,7 +196,7 @@ async function handleImages(state: State, ex: Exchange, entry: RequestLogEntry, 
     if (plan.slowMs > 0) await sleep(plan.slowMs, undefined, { signal: ex.signal });
     return preempt(ex, plan.preempt);
   }
-  const job = await incoming.toJob(plan?.grain ?? state.grain);
+  const job = await incoming.toJob({ grain: plan?.grain ?? state.grain, ignoreMask: plan?.ignoreMask ?? false });
   await deliver(ex, job, plan, state.timing);
 }
 

@@ -5,6 +5,7 @@ import { applyBulk, type HistoryData } from "./history-cache";
 
 const item = (id: string, favorite = false): HistoryItem => ({
   id,
+  kind: "generate",
   status: "done",
   prompt: `prompt ${id}`,
   model: "gpt-image-2",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { initialGenerationState, reduceGeneration, slotIndexes, type GenerationState, type IncomingEvent } from "@/components/studio/generation-state";
+import { finalImages, initialGenerationState, reduceGeneration, slotIndexes, type GenerationState, type IncomingEvent } from "@/components/studio/generation-state";
 
 const fold = (events: IncomingEvent[], from: GenerationState = initialGenerationState) =>
   events.reduce((state, event) => reduceGeneration(state, { type: "event", event }), from);
@@ -65,5 +65,14 @@ describe("slotIndexes", () => {
     expect(slotIndexes(initialGenerationState, 3)).toEqual([0, 1, 2]);
     expect(slotIndexes(fold([image(1, 0), end(2, "done", 1)]), 3)).toEqual([0]);
     expect(slotIndexes(fold([end(1, "failed", 0)]), 1)).toEqual([]);
+  });
+});
+
+describe("finalImages", () => {
+  it("lists the finals in image order, an edit's fidelity and raw result kept as sent", () => {
+    const flagged = { ...image(3, 0), data: { ...image(3, 0).data, fidelity: { changedShare: 0.38, meanAbsDiff: 40, flagged: true }, rawImageId: "raw-3" } } as IncomingEvent;
+    const state = fold([image(1, 1), partial(2, 2, 0), flagged]);
+    expect(finalImages(state).map((final) => final.imageId)).toEqual(["i3", "i1"]);
+    expect(finalImages(state)[0]).toMatchObject({ fidelity: { changedShare: 0.38, flagged: true }, rawImageId: "raw-3" });
   });
 });

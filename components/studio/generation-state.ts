@@ -127,3 +127,10 @@ export function slotIndexes(state: GenerationState, asked: number): number[] {
   const count = Math.max(expected, ...named.map((index) => index + 1), 0);
   return Array.from({ length: count }, (_, index) => index);
 }
+
+/** The final images so far, in image order (an edit's with its fidelity and raw result, as sent). */
+export function finalImages(state: GenerationState): ImageEvent[] {
+  return Object.values(state.slots)
+    .flatMap((slot) => (slot.final ? [slot.final] : []))
+    .sort((a, b) => a.imageIndex - b.imageIndex);
+}

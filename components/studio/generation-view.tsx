@@ -3,7 +3,8 @@
 import { useEffect, useState, useTransition } from "react";
 import { cancelGeneration } from "@/app/(studio)/actions";
 import { GenerationFacts } from "@/components/studio/generation-facts";
-import { slotIndexes, type GenerationState } from "@/components/studio/generation-state";
+import { FidelityNote } from "@/components/studio/fidelity-note";
+import { finalImages, slotIndexes, type GenerationState } from "@/components/studio/generation-state";
 import type { Asked } from "@/components/studio/form-values";
 import { ImageSlotView } from "@/components/studio/image-slot";
 import { useAsked } from "@/components/studio/use-asked";
@@ -20,7 +21,7 @@ export function GenerationView({ id, asked: known, onEnd }: { id: string; asked:
   }, [ended, onEnd]);
   const asked = useAsked(id, known);
   const active = !state.end && state.connection !== "lost";
-  const finals = Object.values(state.slots).flatMap((slot) => (slot.final ? [slot.final] : []));
+  const finals = finalImages(state);
   const indexes = slotIndexes(state, asked?.n ?? 1);
   const expected = resolveSize(asked?.size ?? "auto");
   return (
@@ -34,6 +35,7 @@ export function GenerationView({ id, asked: known, onEnd }: { id: string; asked:
       </noscript>
       <Outcome state={state} />
       <Downgrades images={finals} />
+      <FidelityNote images={finals} count={Math.max(indexes.length, finals.length)} />
       <div className={indexes.length > 1 ? "grid gap-4 sm:grid-cols-2" : ""}>
         {indexes.map((index) => (
           <ImageSlotView key={index} index={index} slot={state.slots[index]} expected={expected} prompt={asked?.prompt ?? null} waiting={active} />

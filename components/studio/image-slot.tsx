@@ -2,6 +2,7 @@
 
 /* eslint-disable @next/next/no-img-element -- partials must paint the moment their event lands; next/image would add a round trip through the optimiser. */
 
+import Link from "next/link";
 import { useState } from "react";
 import type { ImageSlot } from "@/components/studio/generation-state";
 import type { ImageEvent, PartialEvent } from "@/lib/generations/events";
@@ -92,6 +93,8 @@ const STEP_TEXT: Record<string, string> = {
   "fallback-small": "fallback: drawn small at medium quality, then upscaled",
 };
 
+const captionAction = "rounded-md border border-zinc-700 px-2.5 py-1 text-zinc-200 hover:bg-zinc-800 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500";
+
 function ImageCaption({ index, image }: { index: number; image: ImageEvent }) {
   const step = STEP_TEXT[image.step];
   return (
@@ -100,13 +103,15 @@ function ImageCaption({ index, image }: { index: number; image: ImageEvent }) {
         {image.width}×{image.height} · {image.format}
         {step && <span className="ml-2 rounded bg-amber-500/15 px-1.5 py-0.5 text-amber-200">{step}</span>}
       </span>
-      <a
-        href={image.url}
-        download={`image-${index + 1}.${image.format === "jpeg" ? "jpg" : image.format}`}
-        className="rounded-md border border-zinc-700 px-2.5 py-1 text-zinc-200 hover:bg-zinc-800 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500"
-      >
-        Download image {index + 1}
-      </a>
+      <span className="flex gap-2">
+        {/* The editor is its own page; unprefetched, so none of its code comes with the studio's. */}
+        <Link href={`/edit?image=${encodeURIComponent(image.imageId)}`} prefetch={false} className={captionAction}>
+          Edit
+        </Link>
+        <a href={image.url} download={`image-${index + 1}.${image.format === "jpeg" ? "jpg" : image.format}`} className={captionAction}>
+          Download image {index + 1}
+        </a>
+      </span>
     </figcaption>
   );
 }

@@ -25,6 +25,21 @@ export type NewJob = {
   columns: GenerationParameters;
   large: boolean;
   gateway: { label: string; isSimulator: boolean };
+  /** An edit's: the history image it was made from, the mask setting, and its inputs' rows. */
+  edit?: { sourceImageId: string | null; protect: boolean; inputs: NewInputImage[] };
+};
+
+/** An edit's input as an `images` row: the edited image (`source`), a `reference`, the `mask`. */
+export type NewInputImage = {
+  id: string;
+  kind: "source" | "reference" | "mask";
+  /** Its place among the images sent (the mask: 0, the image it applies to). */
+  imageIndex: number;
+  sha256: string;
+  format: string;
+  width: number;
+  height: number;
+  bytes: number;
 };
 
 /** Born running under a worker's lease (a local worker had a free slot), else queued. */
@@ -42,22 +57,39 @@ export async function insertJob(job: NewJob, running: BornRunning | null): Promi
     ? Prisma.sql`'running', ${running.workerId}, ${running.token}::uuid, now() + make_interval(secs => ${running.leaseMs / 1000}), 1, now()`
     : Prisma.sql`'queued', NULL, NULL, NULL, 0, NULL`;
   const firstEvent = queued ? queuedStatus(Prisma.sql`ahead.position`) : Prisma.sql`jsonb_build_object('status', 'running', 'message', 'Sending the request to the gateway')`;
+  const edit = job.edit;
+  // The source by a look-up of the owner's image, so one deleted since it was checked leaves NULL, not a failed insert.
+  const source = edit?.sourceImageId
+    ? Prisma.sql`(SELECT id FROM images WHERE id = ${edit.sourceImageId}::uuid AND owner_id = ${job.ownerId}::uuid)`
+    : Prisma.sql`NULL::uuid`;
   await sqlRows(Prisma.sql`
     WITH ${queued ? Prisma.sql`ahead AS (SELECT count(*)::int + 1 AS position FROM generations WHERE status = 'queued'),` : Prisma.empty}
     created AS (
       INSERT INTO generations (id, owner_id, kind, request, prompt, model, size, quality, output_format, output_compression, background,
-        moderation, n, partial_images, fallback, large, gateway_label, gateway_is_simulator, event_seq,
+        moderation, n, partial_images, fallback, large, gateway_label, gateway_is_simulator, event_seq, source_image_id, protect,
         status, lease_owner, lease_token, lease_until, run_count, started_at)
       VALUES (${job.id}::uuid, ${job.ownerId}::uuid, ${job.kind}, ${JSON.stringify(job.payload)}::jsonb, ${c.prompt}, ${c.model}, ${c.size},
         ${c.quality}, ${c.outputFormat}, ${c.outputCompression}::int, ${c.background}, ${c.moderation}, ${c.n}, ${c.partialImages},
-        ${c.fallback}, ${job.large}, ${job.gateway.label}, ${job.gateway.isSimulator}, 1, ${state})
+        ${c.fallback}, ${job.large}, ${job.gateway.label}, ${job.gateway.isSimulator}, 1, ${source}, ${edit ? edit.protect : null}::boolean, ${state})
       RETURNING id, owner_id
-    ), inserted AS (
+    ), ${edit && edit.inputs.length > 0 ? Prisma.sql`inputs AS (${insertInputs(edit.inputs)}),` : Prisma.empty} inserted AS (
       INSERT INTO generation_events (owner_id, generation_id, seq, type, data)
       SELECT created.owner_id, created.id, 1, 'status', ${firstEvent} FROM created${queued ? Prisma.sql`, ahead` : Prisma.empty}
       RETURNING generation_id, seq, type, data::text AS body
     )
     SELECT ${noticeOfInserted}${queued ? Prisma.sql`, pg_notify(${QUEUE_CHANNEL}, inserted.generation_id::text)` : Prisma.empty} FROM inserted`);
+}
+
+/** The input rows, selecting the new generation's id and owner from `created`. */
+function insertInputs(inputs: NewInputImage[]): Prisma.Sql {
+  const rows = inputs.map(
+    (i) => Prisma.sql`(${i.id}::uuid, ${i.kind}, ${i.imageIndex}::int, ${i.sha256}, ${i.format}, ${i.width}::int, ${i.height}::int, ${i.bytes}::int)`,
+  );
+  return Prisma.sql`
+    INSERT INTO images (id, owner_id, generation_id, kind, image_index, sha256, format, width, height, bytes)
+    SELECT input.id, created.owner_id, created.id, input.kind, input.image_index, input.sha256, input.format, input.width, input.height, input.bytes
+    FROM created, (VALUES ${Prisma.join(rows)}) AS input (id, kind, image_index, sha256, format, width, height, bytes)
+    RETURNING id`;
 }
 
 /**

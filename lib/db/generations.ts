@@ -1,8 +1,11 @@
 import "server-only";
 import { z } from "zod";
 import { db, sqlRows } from "@/lib/db/client";
+import { editOrigin, editsOf } from "@/lib/db/edits";
 import { Prisma } from "@/lib/db/generated/client";
+import type { ImageKind } from "@/lib/db/images";
 import { ApiError, validateQuery } from "@/lib/errors";
+import type { ImageFidelity } from "@/lib/generations/events";
 import { GENERATION_STATUSES } from "@/lib/generations/events";
 import { FORMATS, MODELS, QUALITIES } from "@/lib/generations/request-schema";
 import { storableText } from "@/lib/validation/storable-text";
@@ -37,9 +40,15 @@ export async function generationDetail(ownerId: string, id: string) {
     },
   });
   if (!gen) return null;
-  const queuePosition = gen.status === "queued" ? await queuePositionOf(gen.id) : null;
+  // An edit's origin; and, for any generation, the edits made from its images (its lineage both ways).
+  const [queuePosition, edit, edits] = await Promise.all([
+    gen.status === "queued" ? queuePositionOf(gen.id) : null,
+    gen.kind === "edit" ? editOrigin(ownerId, gen) : null,
+    editsOf(ownerId, gen.id),
+  ]);
   return {
     id: gen.id,
+    kind: gen.kind,
     status: gen.status,
     queuePosition,
     prompt: gen.prompt,
@@ -77,7 +86,11 @@ export async function generationDetail(ownerId: string, id: string) {
       revisedPrompt: img.revisedPrompt,
       usage: img.usage,
       downgraded: img.downgraded,
+      fidelity: (img.fidelity as ImageFidelity | null) ?? null,
+      rawImageId: img.rawImageId,
     })),
+    edit,
+    edits,
     attempts: gen.attempts.map((a) => ({
       imageIndex: a.imageIndex,
       number: a.number,
@@ -194,6 +207,8 @@ const containing = (term: string) => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`
 
 export type HistoryItem = {
   id: string;
+  /** An edit of images, or a generation from a prompt alone. */
+  kind: "generate" | "edit";
   status: string;
   prompt: string;
   model: string;
@@ -266,7 +281,7 @@ export function historyQuery(ownerId: string, params: URLSearchParams): { statem
 
 function historyPage(where: Prisma.Sql[], take: number): Prisma.Sql {
   return Prisma.sql`
-    SELECT g.id::text AS id, g.status, g.prompt, g.model, g.size, g.quality, g.output_format AS "outputFormat", g.n, g.favorite,
+    SELECT g.id::text AS id, g.kind, g.status, g.prompt, g.model, g.size, g.quality, g.output_format AS "outputFormat", g.n, g.favorite,
       g.total_tokens AS "totalTokens", g.cost_usd::float8 AS "costUsd", g.latency_ms AS "latencyMs",
       g.error_code AS "errorCode", g.error_message AS "errorMessage", g.created_at AS "createdAt",
       cover.id::text AS "coverId", cover.width AS "coverWidth", cover.height AS "coverHeight"
@@ -319,7 +334,7 @@ export type OwnedImage = {
   previewSha256: string | null;
   format: string;
   bytes: number;
-  kind: "partial" | "final";
+  kind: ImageKind;
   imageIndex: number;
   partialIndex: number | null;
   /** What a download's file name is made of: the generation's date, the start of its prompt, its count. */

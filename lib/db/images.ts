@@ -1,6 +1,7 @@
 import "server-only";
 import { db, sqlRows } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/client";
+import type { ImageFidelity } from "@/lib/generations/events";
 
 /**
  * The `images` table: partials and final images of a generation, their bytes in the blob store by
@@ -8,10 +9,17 @@ import { Prisma } from "@/lib/db/generated/client";
  * `with`), so the row, its event and its announcement commit together and, under a lease, only
  * while the lease holds. The schema allows one final image per (generation, image index).
  */
+/**
+ * What a row is: a result (`final`, the only kind counted, shown or billed as an image), a
+ * `partial` preview, a masked edit's `raw` gateway result kept beside its protected composite, or
+ * an edit's inputs: `source` (the edited image), `reference`, `mask`.
+ */
+export type ImageKind = "partial" | "final" | "raw" | "source" | "reference" | "mask";
+
 export type NewImage = {
   id: string;
   attemptId: string;
-  kind: "partial" | "final";
+  kind: "partial" | "final" | "raw";
   imageIndex: number;
   partialIndex: number | null;
   sha256: string;
@@ -23,17 +31,21 @@ export type NewImage = {
   revisedPrompt?: string | null;
   usage?: unknown;
   downgraded?: string | null;
+  fidelity?: ImageFidelity | null;
+  rawImageId?: string | null;
 };
 
 /** The INSERT as a CTE named `name` over `bumped` (the generation's row in appendEvent). */
 export function insertImageWith(name: string, r: NewImage): Prisma.Sql {
   return Prisma.sql`${Prisma.raw(name)} AS (
     INSERT INTO images (id, owner_id, generation_id, attempt_id, kind, image_index, partial_index, sha256, format,
-      width, height, bytes, echoed_size, echoed_quality, echoed_background, echoed_format, revised_prompt, usage, downgraded)
+      width, height, bytes, echoed_size, echoed_quality, echoed_background, echoed_format, revised_prompt, usage, downgraded,
+      fidelity, raw_image_id)
     SELECT ${r.id}::uuid, bumped.owner_id, bumped.id, ${r.attemptId}::uuid, ${r.kind}, ${r.imageIndex}, ${r.partialIndex}::int,
       ${r.sha256}, ${r.format}, ${r.width}, ${r.height}, ${r.bytes}, ${r.echo?.size ?? null}, ${r.echo?.quality ?? null},
       ${r.echo?.background ?? null}, ${r.echo?.outputFormat ?? null}, ${r.revisedPrompt ?? null},
-      ${r.usage ? JSON.stringify(r.usage) : null}::jsonb, ${r.downgraded ?? null}
+      ${r.usage ? JSON.stringify(r.usage) : null}::jsonb, ${r.downgraded ?? null},
+      ${r.fidelity ? JSON.stringify(r.fidelity) : null}::jsonb, ${r.rawImageId ?? null}::uuid
     FROM bumped RETURNING id)`;
 }
 
@@ -51,11 +63,16 @@ export async function finalIndexes(generationId: string): Promise<Set<number>> {
   return new Set(rows.map((r) => r.imageIndex));
 }
 
-/** A generation's final images, for what its end tells: how many, and what each lacked. */
-export type FinalSummary = { imageIndex: number; downgraded: string | null };
+/** A generation's final images, for what its end tells: how many, what each lacked, how an edit's kept to its mask. */
+export type FinalSummary = { imageIndex: number; downgraded: string | null; fidelity: ImageFidelity | null; rawImageId: string | null };
 
 export async function finalsOf(generationId: string): Promise<FinalSummary[]> {
-  return db().image.findMany({ where: { generationId, kind: "final" }, orderBy: { imageIndex: "asc" }, select: { downgraded: true, imageIndex: true } });
+  const rows = await db().image.findMany({
+    where: { generationId, kind: "final" },
+    orderBy: { imageIndex: "asc" },
+    select: { downgraded: true, imageIndex: true, fidelity: true, rawImageId: true },
+  });
+  return rows.map((row) => ({ ...row, fidelity: (row.fidelity as ImageFidelity | null) ?? null }));
 }
 
 /**

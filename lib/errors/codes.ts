@@ -11,6 +11,8 @@ export const API_ERROR_CODES = [
   "prompt_refused",
   /** No such thing for this owner, including an id that is not a UUID (404). */
   "not_found",
+  /** An uploaded file the studio refuses: not an image, damaged, too large, a mask that does not fit (422). */
+  "invalid_upload",
   /** The body is not JSON (400). */
   "malformed_json",
   /** The body is not of the type the route reads (415). */

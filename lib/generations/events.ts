@@ -36,7 +36,17 @@ export type ImageEvent = {
   step: string;
   /** Set when the gateway returned less than was asked, or the image was upscaled. */
   downgraded?: string;
+  /** An edit's image (both set, null when they do not apply): how it kept to the mask's protected area. */
+  fidelity?: ImageFidelity | null;
+  /** When the protected composite is the image: the gateway's own result, kept beside it. */
+  rawImageId?: string | null;
 };
+/**
+ * A masked edit's result against its source over the protected pixels (mask alpha ≥ 250): the
+ * share that changed beyond a small tolerance, the mean absolute difference per channel (0-255),
+ * and whether the share passed the studio's threshold (lib/images/fidelity.ts).
+ */
+export type ImageFidelity = { changedShare: number; meanAbsDiff: number; flagged: boolean };
 export type EndEvent = {
   status: FinalStatus;
   error?: ErrorInfo;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkGenerationRequest } from "@/lib/generations/request-schema";
+import { checkEditRequest, checkGenerationRequest } from "@/lib/generations/request-schema";
 
 const rules = { allowTransparent: false };
 const check = (input: Record<string, unknown>) => checkGenerationRequest(input, rules);
@@ -111,5 +111,22 @@ describe("text PostgreSQL cannot store", () => {
 
   it("names an unknown key holding such a character with it escaped", () => {
     expect(messageOf({ prompt: "a", "k\u0000": 1 })).toMatchObject({ field: "k\\u0000", message: "Unknown field: k\\u0000" });
+  });
+});
+
+describe("edit request schema", () => {
+  it("takes a generation's fields but moderation, its size auto by default", () => {
+    expect(checkEditRequest({ prompt: " a red door " }, rules)).toEqual({
+      ok: true,
+      request: { model: "gpt-image-2", prompt: "a red door", size: "auto", quality: "auto", output_format: "png", background: "auto", n: 1, partial_images: 2, fallback: true },
+    });
+    expect(checkEditRequest({ prompt: "a", moderation: "low" }, rules)).toMatchObject({ ok: false, field: "moderation", message: "Unknown field: moderation" });
+  });
+
+  it("applies the generation's rules, across fields too, and the prompt's screening", () => {
+    expect(checkEditRequest({ prompt: "a", size: "1000x1000" }, rules)).toMatchObject({ ok: false, field: "size" });
+    expect(checkEditRequest({ prompt: "a", output_compression: 50 }, rules)).toMatchObject({ ok: false, field: "output_compression" });
+    expect(checkEditRequest({ prompt: "a", background: "transparent" }, rules)).toMatchObject({ ok: false, field: "background" });
+    expect(checkEditRequest({ prompt: "hardcore porn scene" }, rules)).toMatchObject({ ok: false, code: "prompt_refused", field: "prompt" });
   });
 });

@@ -32,70 +32,98 @@ const whole = (field: string, min: number, max: number) =>
     .min(min, { error: `${field} must be at least ${min}` })
     .max(max, { error: `${field} must be at most ${max}` });
 
+/** Every field of a generation request with its rule, written once for generations and edits. */
+function fields(defaultSize: string) {
+  return {
+    model: choice(MODELS, "Model").default("gpt-image-2"),
+    prompt: z
+      .string({ error: "Prompt must be text" })
+      .check(storableText("Prompt"))
+      .trim()
+      .min(1, { error: "Prompt is empty: describe the image you want" })
+      .max(MAX_PROMPT_CHARS, { error: `Prompt is longer than ${MAX_PROMPT_CHARS.toLocaleString("en-US")} characters` }),
+    size: z
+      .string({ error: "Size must be text" })
+      .check(storableText("Size"))
+      .trim()
+      .default(defaultSize)
+      .superRefine((size, ctx) => {
+        for (const problem of checkSize(size)) ctx.addIssue({ code: "custom", message: problem.message });
+      }),
+    quality: choice(QUALITIES, "Quality").default("auto"),
+    output_format: choice(FORMATS, "Format").default("png"),
+    output_compression: whole("Compression", 0, 100).optional(),
+    background: choice(BACKGROUNDS, "Background").default("auto"),
+    moderation: choice(MODERATIONS, "Moderation").default("auto"),
+    n: whole("Images", 1, 10).default(1),
+    partial_images: whole("Partial previews", 0, 3).default(2),
+    /** Issue 4's fallback ladder for 4K; on unless a person switches it off. */
+    fallback: z.boolean({ error: "fallback must be true or false" }).default(true),
+  };
+}
+
+const strict = { error: (issue: z.core.$ZodRawIssue) => (issue.code === "unrecognized_keys" ? `Unknown field: ${(issue.keys as string[]).map(printable).join(", ")}` : "The request must be a JSON object") };
+
+/** The rules across fields, the same for a generation and an edit. */
+function crossChecks(rules: RequestRules) {
+  return (req: { output_compression?: number; output_format: string; background: string }, ctx: z.core.$RefinementCtx) => {
+    if (req.output_compression !== undefined && req.output_format === "png") {
+      ctx.addIssue({ code: "custom", path: ["output_compression"], message: "Compression applies only to jpeg and webp; remove it or choose another format" });
+    }
+    if (req.background === "transparent" && !rules.allowTransparent) {
+      ctx.addIssue({ code: "custom", path: ["background"], message: "A transparent background is not supported by gpt-image-2 on this gateway" });
+    }
+    if (req.background === "transparent" && req.output_format === "jpeg") {
+      ctx.addIssue({ code: "custom", path: ["background"], message: "A transparent background needs png or webp" });
+    }
+  };
+}
+
 function buildSchema(rules: RequestRules) {
-  return z
-    .strictObject(
-      {
-        model: choice(MODELS, "Model").default("gpt-image-2"),
-        prompt: z
-          .string({ error: "Prompt must be text" })
-          .check(storableText("Prompt"))
-          .trim()
-          .min(1, { error: "Prompt is empty: describe the image you want" })
-          .max(MAX_PROMPT_CHARS, { error: `Prompt is longer than ${MAX_PROMPT_CHARS.toLocaleString("en-US")} characters` }),
-        size: z
-          .string({ error: "Size must be text" })
-          .check(storableText("Size"))
-          .trim()
-          .default("1024x1024")
-          .superRefine((size, ctx) => {
-            for (const problem of checkSize(size)) ctx.addIssue({ code: "custom", message: problem.message });
-          }),
-        quality: choice(QUALITIES, "Quality").default("auto"),
-        output_format: choice(FORMATS, "Format").default("png"),
-        output_compression: whole("Compression", 0, 100).optional(),
-        background: choice(BACKGROUNDS, "Background").default("auto"),
-        moderation: choice(MODERATIONS, "Moderation").default("auto"),
-        n: whole("Images", 1, 10).default(1),
-        partial_images: whole("Partial previews", 0, 3).default(2),
-        /** Issue 4's fallback ladder for 4K; on unless a person switches it off. */
-        fallback: z.boolean({ error: "fallback must be true or false" }).default(true),
-      },
-      { error: (issue) => (issue.code === "unrecognized_keys" ? `Unknown field: ${issue.keys.map(printable).join(", ")}` : "The request must be a JSON object") },
-    )
-    .superRefine((req, ctx) => {
-      if (req.output_compression !== undefined && req.output_format === "png") {
-        ctx.addIssue({ code: "custom", path: ["output_compression"], message: "Compression applies only to jpeg and webp; remove it or choose another format" });
-      }
-      if (req.background === "transparent" && !rules.allowTransparent) {
-        ctx.addIssue({ code: "custom", path: ["background"], message: "A transparent background is not supported by gpt-image-2 on this gateway" });
-      }
-      if (req.background === "transparent" && req.output_format === "jpeg") {
-        ctx.addIssue({ code: "custom", path: ["background"], message: "A transparent background needs png or webp" });
-      }
-    });
+  return z.strictObject(fields("1024x1024"), strict).superRefine(crossChecks(rules));
+}
+
+/**
+ * An edit's request (`POST /v1/images/edits`): the generation's fields but `moderation`, which
+ * the edits endpoint does not take. Its size defaults to `auto`: the edited image's own size, when
+ * that is a valid output size. The images, the mask and `protect` travel beside it (lib/edits).
+ */
+function buildEditSchema(rules: RequestRules) {
+  return z.strictObject(fields("auto"), strict).omit({ moderation: true }).superRefine(crossChecks(rules));
 }
 
 type Schema = ReturnType<typeof buildSchema>;
 export type GenerationRequest = z.output<Schema>;
 export type GenerationInput = z.input<Schema>;
+type EditSchema = ReturnType<typeof buildEditSchema>;
+export type EditRequest = z.output<EditSchema>;
+export type EditInput = z.input<EditSchema>;
 
 /** Built once per rule set: zod compiles a schema on first use, which costs a millisecond or more. */
 const schemas = new Map<boolean, Schema>();
+const editSchemas = new Map<boolean, EditSchema>();
 
-export function generationRequestSchema(rules: RequestRules): Schema {
-  let schema = schemas.get(rules.allowTransparent);
+function cached<S>(cache: Map<boolean, S>, rules: RequestRules, build: (rules: RequestRules) => S): S {
+  let schema = cache.get(rules.allowTransparent);
   if (!schema) {
-    schema = buildSchema(rules);
-    schemas.set(rules.allowTransparent, schema);
+    schema = build(rules);
+    cache.set(rules.allowTransparent, schema);
   }
   return schema;
 }
 
+export function generationRequestSchema(rules: RequestRules): Schema {
+  return cached(schemas, rules, buildSchema);
+}
+
+export function editRequestSchema(rules: RequestRules): EditSchema {
+  return cached(editSchemas, rules, buildEditSchema);
+}
+
 export type FieldErrors = Partial<Record<string, string>>;
 
-export type RequestCheck =
-  | { ok: true; request: GenerationRequest }
+export type RequestCheck<R = GenerationRequest> =
+  | { ok: true; request: R }
   | { ok: false; code: Extract<ApiErrorCode, "invalid_request" | "prompt_refused">; message: string; field?: string; fieldErrors: FieldErrors };
 
 /**
@@ -103,7 +131,16 @@ export type RequestCheck =
  * the safety pre-filter, so a refused prompt never leaves the browser or the server.
  */
 export function checkGenerationRequest(input: unknown, rules: RequestRules): RequestCheck {
-  const parsed = generationRequestSchema(rules).safeParse(input);
+  return checkWith(generationRequestSchema(rules), input);
+}
+
+/** The same checks for an edit's fields (the uploads are checked on the server, lib/uploads). */
+export function checkEditRequest(input: unknown, rules: RequestRules): RequestCheck<EditRequest> {
+  return checkWith(editRequestSchema(rules), input);
+}
+
+function checkWith<R extends { prompt: string }>(schema: z.ZodType<R>, input: unknown): RequestCheck<R> {
+  const parsed = schema.safeParse(input);
   if (parsed.success) {
     const screening = screenPrompt(parsed.data.prompt);
     if (screening.ok) return { ok: true, request: parsed.data };

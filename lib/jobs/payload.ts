@@ -1,16 +1,32 @@
 import "server-only";
+import { z } from "zod";
 import type { Lease } from "@/lib/db/lease";
-import { generationRequestSchema, type GenerationRequest } from "@/lib/generations/request-schema";
+import { editRequestSchema, FORMATS, generationRequestSchema, type EditRequest, type GenerationRequest } from "@/lib/generations/request-schema";
 
 /**
  * What a job runs, stored once on its row (`kind` + the `request` column) and read back by the
- * claim: the request as the person sent it, validated. `generate` now; `edit` and `agent-turn`
- * add a kind and a runner each.
+ * claim: the request as the person sent it, validated. `generate` and `edit` (the same runner,
+ * another endpoint: lib/jobs/image-request.ts); `agent-turn` adds a kind and a runner.
  */
-export const JOB_KINDS = ["generate"] as const;
+export const JOB_KINDS = ["generate", "edit"] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
-export type JobPayload = { kind: "generate"; request: GenerationRequest };
+/**
+ * An edit's inputs, their bytes in the blob store: the images sent (the edited one first, then the
+ * references, as prepared: lib/uploads/prepare-edit.ts), the mask, whether the unmasked area is
+ * composited back, and which history images they came from.
+ */
+export type EditInputs = {
+  images: { sha256: string; format: (typeof FORMATS)[number]; width: number; height: number }[];
+  mask?: { sha256: string; width: number; height: number };
+  protect: boolean;
+  sourceImageId: string | null;
+  referenceImageIds: string[];
+};
+
+export type JobPayload =
+  | { kind: "generate"; request: GenerationRequest }
+  | { kind: "edit"; request: EditRequest; inputs: EditInputs; /** What the person was told when it was queued (an image resized). */ notices: string[] };
 
 /** A job as a worker runs it: its payload, and the lease every write it makes must hold. */
 export type Job = {
@@ -33,14 +49,43 @@ export type Job = {
 
 export class PayloadError extends Error {}
 
+/** What the `request` column holds: a generation's request itself; an edit's request with its inputs. */
+export function storedPayload(payload: JobPayload): unknown {
+  if (payload.kind === "generate") return payload.request;
+  return { request: payload.request, inputs: payload.inputs, notices: payload.notices };
+}
+
+const blob = z.string().regex(/^[a-f0-9]{64}$/, { error: "not a sha256" });
+const pixels = z.number().int().positive();
+const storedEdit = z.object({
+  request: z.unknown(),
+  inputs: z.object({
+    images: z.array(z.object({ sha256: blob, format: z.enum(FORMATS), width: pixels, height: pixels })).min(1).max(16),
+    mask: z.object({ sha256: blob, width: pixels, height: pixels }).optional(),
+    protect: z.boolean(),
+    sourceImageId: z.uuid().nullable(),
+    referenceImageIds: z.array(z.uuid()),
+  }),
+  notices: z.array(z.string()),
+});
+
 /**
  * Reads a stored payload. It was checked when it was queued; it is checked again here because a
  * row may come from an older version of the studio. Transparent backgrounds were allowed then or
  * the row would not exist, so that one setting is not asked again.
  */
 export function readPayload(kind: string, stored: unknown): JobPayload {
-  if (kind !== "generate") throw new PayloadError(`This studio cannot run jobs of kind "${kind}"`);
-  const parsed = generationRequestSchema({ allowTransparent: true }).safeParse(stored);
-  if (!parsed.success) throw new PayloadError(`The stored request is no longer valid: ${parsed.error.issues[0]?.message ?? "unknown problem"}`);
-  return { kind, request: parsed.data };
+  const rules = { allowTransparent: true };
+  if (kind === "generate") return { kind, request: parsed(generationRequestSchema(rules), stored) };
+  if (kind === "edit") {
+    const edit = parsed(storedEdit, stored);
+    return { kind, request: parsed(editRequestSchema(rules), edit.request), inputs: edit.inputs, notices: edit.notices };
+  }
+  throw new PayloadError(`This studio cannot run jobs of kind "${kind}"`);
+}
+
+function parsed<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new PayloadError(`The stored request is no longer valid: ${result.error.issues[0]?.message ?? "unknown problem"}`);
+  return result.data;
 }

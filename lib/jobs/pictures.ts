@@ -74,12 +74,28 @@ export type FinalPicture = {
   downgraded: string | null;
 };
 
-export async function prepareFinal(owner: Owner, picture: FinalPicture): Promise<PreparedPicture> {
+/**
+ * The final image's row; or, for a masked edit whose protected composite is the final image, the
+ * gateway's own result as a `raw` row (mask-guard.ts), which `extra.rawImageId` then points at.
+ */
+export async function prepareFinal(owner: Owner, picture: FinalPicture, kind: "final" | "raw" = "final", extra: Pick<NewImage, "fidelity" | "rawImageId"> = {}): Promise<PreparedPicture> {
   const sha256 = await picture.blob.commit();
   const id = randomUUID();
   const { facts, echo, revisedPrompt, usage, downgraded } = picture;
-  const row: NewImage = { id, ...owner, kind: "final", partialIndex: null, sha256, ...facts, bytes: picture.blob.bytes, echo, revisedPrompt, usage, downgraded };
+  const row: NewImage = { id, ...owner, kind, partialIndex: null, sha256, ...facts, bytes: picture.blob.bytes, echo, revisedPrompt, usage, downgraded, ...extra };
   return { id, sha256, row, url: `/api/images/${id}`, needsPreview: false };
+}
+
+/** Bytes already in hand (an upscale, a composite), staged like streamed ones. */
+export function stageBytes(bytes: Buffer): StagedBlob {
+  const writer = blobStore().stage();
+  try {
+    writer.write(bytes);
+    return writer.end();
+  } catch (error) {
+    writer.abort();
+    throw error;
+  }
 }
 
 /**

@@ -1,11 +1,11 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { claimNext, insertJob, type ClaimedRow } from "@/lib/db/generation-queue";
+import { claimNext, insertJob, type ClaimedRow, type NewJob } from "@/lib/db/generation-queue";
 import type { Gateway } from "@/lib/env";
-import type { GenerationRequest } from "@/lib/generations/request-schema";
-import { isExperimentalSize } from "@/lib/images/size-rules";
+import type { EditRequest, GenerationRequest } from "@/lib/generations/request-schema";
+import { isExperimentalSize, SIZE_LIMITS } from "@/lib/images/size-rules";
 import type { LocalRunner } from "@/lib/jobs/local-runner";
-import { readPayload, type Job, type JobPayload } from "@/lib/jobs/payload";
+import { readPayload, storedPayload, type Job, type JobPayload } from "@/lib/jobs/payload";
 
 /**
  * Creates a generation. With a local runner that has a free slot, and nothing waiting before it,
@@ -16,15 +16,23 @@ import { readPayload, type Job, type JobPayload } from "@/lib/jobs/payload";
  * Otherwise the row is queued for any worker.
  */
 export async function enqueueGeneration(ownerId: string, request: GenerationRequest, gateway: Gateway, runner?: LocalRunner): Promise<{ id: string }> {
-  const payload: JobPayload = { kind: "generate", request };
+  return enqueueJob(ownerId, { kind: "generate", request }, gateway, runner);
+}
+
+/**
+ * Creates a job of any kind the same way. An edit's row is born with its inputs' rows (their
+ * bytes already in the store: lib/edits/create.ts) in the same statement.
+ */
+export async function enqueueJob(ownerId: string, payload: JobPayload, gateway: Gateway, runner?: LocalRunner, edit?: NewJob["edit"]): Promise<{ id: string }> {
+  const request = payload.request;
   const id = randomUUID();
-  const large = isExperimentalSize(request.size);
+  const large = isLarge(payload);
   const slot = runner?.reserve(large) ?? null;
   const token = randomUUID();
   let stored: Promise<void>;
   try {
     stored = insertJob(
-      { id, ownerId, kind: payload.kind, payload: request, columns: columnsOf(request), large, gateway },
+      { id, ownerId, kind: payload.kind, payload: storedPayload(payload), columns: columnsOf(request), large, gateway, ...(edit ? { edit } : {}) },
       slot ? { workerId: slot.workerId, token, leaseMs: slot.leaseMs } : null,
     );
   } catch (error) {
@@ -36,8 +44,21 @@ export async function enqueueGeneration(ownerId: string, request: GenerationRequ
   return { id };
 }
 
-/** The columns history shows and filters on, taken from the request once. */
-function columnsOf(request: GenerationRequest) {
+/**
+ * Above 2560x1440: run under the lower limit. An edit of size `auto` comes back at the edited
+ * image's size, so that size decides.
+ */
+function isLarge(payload: JobPayload): boolean {
+  const first = payload.kind === "edit" ? payload.inputs.images[0] : undefined;
+  if (payload.request.size === "auto" && first) return first.width * first.height > SIZE_LIMITS.experimentalAbovePixels;
+  return isExperimentalSize(payload.request.size);
+}
+
+/**
+ * The columns history shows and filters on, taken from the request once. An edit takes no
+ * `moderation`: the gateway moderates it at its default, `auto`, which is what its row says.
+ */
+function columnsOf(request: GenerationRequest | EditRequest) {
   return {
     prompt: request.prompt,
     model: request.model,
@@ -46,7 +67,7 @@ function columnsOf(request: GenerationRequest) {
     outputFormat: request.output_format,
     outputCompression: request.output_compression ?? null,
     background: request.background,
-    moderation: request.moderation,
+    moderation: "moderation" in request ? request.moderation : "auto",
     n: request.n,
     partialImages: request.partial_images,
     fallback: request.fallback,

@@ -3,12 +3,14 @@ import { attemptCounts, firstPartialAttempt, ledgerOf } from "@/lib/db/attempts"
 import { appendEvent } from "@/lib/db/generation-events";
 import { finishJob, handBack, jobClock } from "@/lib/db/generation-queue";
 import { finalIndexes, finalsOf } from "@/lib/db/images";
-import { LeaseLost, type Lease } from "@/lib/db/lease";
+import { LeaseLost } from "@/lib/db/lease";
 import type { Env } from "@/lib/env";
 import type { Usage } from "@/lib/gateway/client";
 import { GatewayError } from "@/lib/gateway/errors";
 import type { EndEvent, ErrorInfo, FinalStatus } from "@/lib/generations/events";
 import { roundUsd } from "@/lib/jobs/cost";
+import { fidelityNotice } from "@/lib/edits/notices";
+import { askOf, type ImageAsk } from "@/lib/jobs/image-request";
 import type { Job } from "@/lib/jobs/payload";
 import { storeThumbnail } from "@/lib/jobs/pictures";
 import { runImage, type ImageOutcome } from "@/lib/jobs/run-image";
@@ -25,6 +27,9 @@ import { StorageError } from "@/lib/storage";
  *
  * A hard failure of one image (the store, the database, the lease) stops the others: their
  * requests are cancelled and the generation ends once, with that reason.
+ *
+ * An edit is run by the same code against the edits endpoint, its inputs read from the store
+ * (lib/jobs/image-request.ts).
  */
 export type JobOutcome = FinalStatus | "requeued" | "lost";
 
@@ -48,16 +53,14 @@ async function run(job: Job, env: Env, slots: Semaphore, signal: AbortSignal): P
     await appendEvent(job.id, "status", { status: "running", message }, { lease });
   }
 
-  const call = {
-    model: request.model,
-    prompt: request.prompt,
-    output_format: request.output_format,
-    ...(request.output_compression !== undefined ? { output_compression: request.output_compression } : {}),
-    background: request.background,
-    moderation: request.moderation,
-    partial_images: request.partial_images,
-    user: job.ownerId,
-  };
+  let ask: ImageAsk;
+  try {
+    ask = await askOf(job);
+  } catch (error) {
+    if (!(error instanceof StorageError)) throw error;
+    await job.stored; // the row must be in before the job writes (queue.ts's fast path)
+    return finish(job, env, [], { forced: { code: "storage_error", message: `${error.message}. The edit was not sent.` } });
+  }
   const stop = linkedController(signal);
   let hard: unknown;
   const pending = Array.from({ length: request.n }, (_, i) => i).filter((i) => !done.has(i));
@@ -70,7 +73,8 @@ async function run(job: Job, env: Env, slots: Semaphore, signal: AbortSignal): P
               lease,
               imageIndex,
               imageCount: request.n,
-              call,
+              ask,
+              large: job.large,
               asked: { size: request.size, quality: request.quality, fallback: request.fallback },
               priorAttempts: priorAttempts.get(imageIndex) ?? 0,
               stored: job.stored,
@@ -100,24 +104,26 @@ async function run(job: Job, env: Env, slots: Semaphore, signal: AbortSignal): P
 async function conclude(job: Job, env: Env, signal: AbortSignal, outcomes: ImageOutcome[], hard: unknown): Promise<JobOutcome> {
   if (hard instanceof LeaseLost || signal.reason === LEASE_LOST || signal.reason === NOT_STORED) return "lost";
   if (hard instanceof StorageError) {
-    return finish(job.lease, env, job.payload.request.n, outcomes, { forced: { code: "storage_error", message: `${hard.message}. The generation was not tried again.` } });
+    return finish(job, env, outcomes, { forced: { code: "storage_error", message: `${hard.message}. The generation was not tried again.` } });
   }
   if (hard !== undefined) {
     // The database failing (a restart, a lost connection) is worth another run, within JOB_MAX_RUNS.
     const reason = (hard as Error).message;
     if (job.runCount >= Math.max(1, env.JOB_MAX_RUNS)) {
-      return finish(job.lease, env, job.payload.request.n, outcomes, { forced: { code: "database_error", message: `The studio's database failed while running this generation (${reason}); it was not tried again.` } });
+      return finish(job, env, outcomes, { forced: { code: "database_error", message: `The studio's database failed while running this generation (${reason}); it was not tried again.` } });
     }
     await handBack(job.lease, `The studio's database failed while running this generation (${reason}); it is queued again`);
     return "requeued";
   }
   if (signal.aborted && signal.reason === SHUTDOWN) return "requeued";
-  return finish(job.lease, env, job.payload.request.n, outcomes, { cancelled: job.cancelRequested || signal.aborted });
+  return finish(job, env, outcomes, { cancelled: job.cancelRequested || signal.aborted });
 }
 
 type Ending = { cancelled?: boolean; forced?: ErrorInfo };
 
-async function finish(lease: Lease, env: Env, n: number, outcomes: ImageOutcome[], ending: Ending): Promise<FinalStatus> {
+async function finish(job: Job, env: Env, outcomes: ImageOutcome[], ending: Ending): Promise<FinalStatus> {
+  const { lease, payload } = job;
+  const n = payload.request.n;
   const [finals, clock, firstPartial, ledger] = await Promise.all([
     finalsOf(lease.generationId),
     jobClock(lease.generationId),
@@ -130,10 +136,14 @@ async function finish(lease: Lease, env: Env, n: number, outcomes: ImageOutcome[
   const firstError = failures.find((e) => e.kind !== "cancelled") ?? failures[0];
   const error: ErrorInfo | undefined =
     ending.forced ?? (status === "failed" && firstError ? errorInfo(firstError) : status === "cancelled" ? { code: "cancelled", message: "Cancelled." } : undefined);
-  // What a person must be told even though it worked: missing images, and less than was asked.
+  // What a person must be told even though it worked: missing images, less than was asked, an
+  // edit's inputs changed to fit, and a result that did not keep to its mask.
   const notes = [
     ...(status === "done" && finals.length < n ? [`${finals.length} of ${n} images were made; the rest failed: ${firstError?.message ?? "unknown reason"}`] : []),
     ...finals.filter((f) => f.downgraded).map((f) => `Image ${f.imageIndex + 1}: ${f.downgraded}`),
+    ...(payload.kind === "edit" ? payload.notices : []),
+    ...finals.flatMap((f) => (f.fidelity?.flagged ? [`Image ${f.imageIndex + 1}: ${fidelityNotice(f.fidelity, f.rawImageId !== null)}`] : [])),
+    ...outcomes.flatMap((o) => (o.ok && o.note ? [o.note] : [])),
   ];
   const notice = notes.length > 0 ? notes.join(" ") : null;
 

@@ -8,11 +8,12 @@ import { LeaseLost, type Lease } from "@/lib/db/lease";
 import type { Env } from "@/lib/env";
 import { SinkFailure, type Usage } from "@/lib/gateway/client";
 import { GatewayError, toGatewayError } from "@/lib/gateway/errors";
-import { generateImage, type ImageCall } from "@/lib/gateway/generate";
 import type { GenerationEvent, GenerationEventMap } from "@/lib/generations/events";
 import { parseSize } from "@/lib/images/size-rules";
 import { priced, pricesFor } from "@/lib/jobs/cost";
-import { factsOf, prepareFinal, preparePartial, type FinalPicture } from "@/lib/jobs/pictures";
+import { requestImage, type ImageAsk } from "@/lib/jobs/image-request";
+import { guardPicture, type Guarded } from "@/lib/jobs/mask-guard";
+import { factsOf, prepareFinal, preparePartial, stageBytes, type FinalPicture } from "@/lib/jobs/pictures";
 import { startPreview } from "@/lib/jobs/previews";
 import { deadlineFor, differencesOf, ladderFor, retryDecision, shouldFallBack, type LadderStep } from "@/lib/jobs/policy";
 import { LEASE_LOST, linkedController } from "@/lib/jobs/stop";
@@ -26,12 +27,18 @@ import { mark } from "@/lib/trace";
  *
  * A failure of the studio's own parts (its store, its database, a lost lease) is not the gateway's
  * fault and no retry would fix it: it is thrown, and the generation stops all its images.
+ *
+ * An edit runs the same way against the edits endpoint (`ask`); a masked edit's result then goes
+ * through the mask guard (mask-guard.ts) before it is stored.
  */
 export type ImageJob = {
   lease: Lease;
   imageIndex: number;
   imageCount: number;
-  call: Omit<ImageCall, "size" | "quality">;
+  /** What the gateway is asked, size and quality aside (the ladder's step gives those). */
+  ask: ImageAsk;
+  /** Run as a large job: an edit of size `auto` then comes back large, and gets the large timeout. */
+  large: boolean;
   asked: { size: string; quality: string; fallback: boolean };
   /** Attempts already made for this image by an earlier run (after a restart). */
   priorAttempts: number;
@@ -39,7 +46,7 @@ export type ImageJob = {
   stored?: Promise<void>;
 };
 
-export type ImageOutcome = { ok: true; imageId: string; sha256: string } | { ok: false; error: GatewayError };
+export type ImageOutcome = { ok: true; imageId: string; sha256: string; /** Something to tell beside the image. */ note?: string } | { ok: false; error: GatewayError };
 
 type Ctx = { job: ImageJob; env: Env; signal: AbortSignal; attempts: number };
 
@@ -80,8 +87,9 @@ async function runAttempt(ctx: Ctx, step: LadderStep): Promise<ImageOutcome> {
   let firstPartialMs: number | null = null;
   // Usage the gateway reported, kept for the ledger even when the image then fails (a corrupt file).
   let returned: Usage | null = null;
-  const billed = () => (returned ? { usage: returned, cost: priced(returned, pricesFor(job.call.model, env)) } : {});
+  const billed = () => (returned ? { usage: returned, cost: priced(returned, pricesFor(job.ask.call.model, env)) } : {});
   const what = job.imageCount > 1 ? `image ${job.imageIndex + 1} of ${job.imageCount}` : "the image";
+  const verb = job.ask.endpoint === "edit" ? "Editing" : "Generating";
   // The attempt row and its status event, in one statement, written once the gateway has answered
   // (or BOOK_AFTER_MS at most) so that none of its work competes with sending the request, and
   // after the job's row is in (queue.ts); every other write of the attempt awaits it. A worker
@@ -91,7 +99,7 @@ async function runAttempt(ctx: Ctx, step: LadderStep): Promise<ImageOutcome> {
   let booking: Promise<OwnFailure | null> | undefined;
   const book = () =>
     (booking ??= Promise.resolve(job.stored)
-      .then(() => status(ctx, number > 1 ? `Generating ${what} (attempt ${number})` : `Generating ${what}`, number, { with: [openAttemptWith("opened", attempt)] }))
+      .then(() => status(ctx, number > 1 ? `${verb} ${what} (attempt ${number})` : `${verb} ${what}`, number, { with: [openAttemptWith("opened", attempt)] }))
       .then(
         () => null,
         (error: unknown) => {
@@ -106,15 +114,15 @@ async function runAttempt(ctx: Ctx, step: LadderStep): Promise<ImageOutcome> {
   };
   const store = blobStore();
   try {
-    const call: ImageCall = { ...job.call, size: step.size, quality: step.quality };
-    const limits = { signal: request.signal, deadlineMs: deadlineFor(step.size, env), idleMs: env.STREAM_IDLE_MS, onAnswer: book };
+    const deadlineMs = job.large && step.size === "auto" ? env.TIMEOUT_LARGE_MS : deadlineFor(step.size, env);
+    const limits = { signal: request.signal, deadlineMs, idleMs: env.STREAM_IDLE_MS, onAnswer: book };
     // Each picture's bytes are written to a staged blob as they arrive, never held whole.
-    for await (const event of generateImage(env.gateway, call, limits, () => store.stage())) {
+    for await (const event of requestImage(env.gateway, job.ask, step, limits, () => store.stage())) {
       if (event.type === "partial") {
         firstPartialMs ??= Date.now() - started;
         const [partial] = await Promise.all([ours(preparePartial(owner, event.index, event.image)), booked()]);
         mark("image:partial-stored");
-        const data = { imageIndex: job.imageIndex, partialIndex: event.index, partialCount: job.call.partial_images, imageId: partial.id, url: partial.url };
+        const data = { imageIndex: job.imageIndex, partialIndex: event.index, partialCount: job.ask.call.partial_images, imageId: partial.id, url: partial.url };
         const announced = ours(write(ctx, "partial", data, { with: [insertImageWith("image", partial.row)] }));
         // Made beside the event, which goes out at once; the preview route waits for it if asked first.
         if (partial.needsPreview) startPreview(partial.id, partial.sha256, announced);
@@ -124,10 +132,15 @@ async function runAttempt(ctx: Ctx, step: LadderStep): Promise<ImageOutcome> {
       }
       returned = event.usage;
       const [picture] = await Promise.all([ours(finalPicture(step, event.image, event)), booked()]);
-      const final = await ours(prepareFinal(owner, picture));
+      const guarded = await ours(guardedPicture(job.ask, picture));
+      const raw = guarded.raw ? await ours(prepareFinal(owner, guarded.raw, "raw")) : null;
+      const final = await ours(prepareFinal(owner, guarded.final, "final", { fidelity: guarded.fidelity, rawImageId: raw?.id ?? null }));
       const outcome: AttemptOutcome = { status: "ok", ...billed(), latencyMs: Date.now() - started, firstPartialMs };
-      await ours(write(ctx, "image", imageEvent(job.imageIndex, final.id, picture, step.step), { with: [insertImageWith("image", final.row), closeAttemptWith("closed", attemptId, outcome)] }));
-      return { ok: true, imageId: final.id, sha256: picture.blob.sha256 };
+      const data = { ...imageEvent(job.imageIndex, final.id, guarded.final, step.step), ...(job.ask.endpoint === "edit" ? { fidelity: guarded.fidelity, rawImageId: raw?.id ?? null } : {}) };
+      // The raw row first: the final one points at it, in the same statement.
+      const rows = [...(raw ? [insertImageWith("raw_image", raw.row)] : []), insertImageWith("image", final.row), closeAttemptWith("closed", attemptId, outcome)];
+      await ours(write(ctx, "image", data, { with: rows }));
+      return { ok: true, imageId: final.id, sha256: final.sha256, ...(guarded.note ? { note: `Image ${job.imageIndex + 1}: ${guarded.note}` } : {}) };
     }
     throw new GatewayError("bad_response", "truncated_stream", "The gateway's stream ended before the image was complete.");
   } catch (caught) {
@@ -178,16 +191,10 @@ async function finalPicture(step: LadderStep, staged: StagedBlob, event: { echo:
   return { blob, facts, echo: event.echo, usage: event.usage, revisedPrompt: event.revisedPrompt, downgraded: note };
 }
 
-/** Bytes already in hand, staged like streamed ones. */
-function stageBytes(bytes: Buffer): StagedBlob {
-  const writer = blobStore().stage();
-  try {
-    writer.write(bytes);
-    return writer.end();
-  } catch (error) {
-    writer.abort();
-    throw error;
-  }
+/** A masked edit's result through the guard; any other picture as it came. */
+async function guardedPicture(ask: ImageAsk, picture: FinalPicture): Promise<Guarded> {
+  if (ask.endpoint !== "edit" || !ask.guard) return { final: picture, raw: null, fidelity: null, note: null };
+  return guardPicture(picture, ask.guard);
 }
 
 function imageEvent(imageIndex: number, imageId: string, picture: FinalPicture, step: string): Extract<GenerationEvent, { type: "image" }>["data"] {

@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useState } from "react";
 import { DeleteButton } from "@/components/history/detail/delete-button";
 import { FavoriteButton } from "@/components/history/detail/favorite-button";
@@ -18,6 +19,17 @@ export function DetailActions({ id, prompt, favorite, imageCount, shown }: Detai
   return (
     <div className="space-y-2">
       <div role="toolbar" aria-label="Generation actions" className="flex flex-wrap items-center gap-2">
+        {shown && (
+          // The shown image in the mask editor; or as a reference there, with the image to edit still to choose.
+          <>
+            <Link href={`/edit?image=${shown.id}`} className={action}>
+              Edit
+            </Link>
+            <Link href={`/edit?ref=${shown.id}`} className={action}>
+              Use as reference
+            </Link>
+          </>
+        )}
         <RegenerateButton id={id} onProblem={setProblem} className={action} />
         {shown && (
           // The server names the file (date, time, prompt); the attribute only says "save, do not open".

@@ -6,4 +6,7 @@ export type DetailImage = GenerationDetail["images"][number];
 export type DetailAttempt = GenerationDetail["attempts"][number];
 
 /** What the viewer needs of an image: no usage JSON or prompts cross to the browser twice. */
-export type ViewerImage = Pick<DetailImage, "id" | "imageIndex" | "url" | "thumbUrl" | "width" | "height" | "format">;
+export type ViewerImage = Pick<DetailImage, "id" | "imageIndex" | "url" | "thumbUrl" | "width" | "height" | "format" | "fidelity" | "rawImageId">;
+
+/** An edit's source as the before/after view draws it. */
+export type ComparePicture = { url: string; width: number; height: number };
