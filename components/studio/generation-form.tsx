@@ -1,31 +1,14 @@
 "use client";
 
-import { useActionState, useEffect, useRef, useState, useTransition, type FormEvent, type KeyboardEvent } from "react";
+import { useActionState, useEffect, useRef, useState, useTransition, type FormEvent } from "react";
 import { startGeneration, submitGenerationForm, type FormSubmission } from "@/app/(studio)/actions";
-import { Choice, controlClass, Count, Field } from "@/components/studio/field";
-import {
-  BACKGROUND_OPTIONS,
-  customStart,
-  DEFAULT_VALUES,
-  FIELD_IDS,
-  formValuesFrom,
-  FORMAT_OPTIONS,
-  isFormField,
-  MODERATION_OPTIONS,
-  QUALITY_OPTIONS,
-  sizeOf,
-  toRequestInput,
-  usesCompression,
-  type Asked,
-  type FormField,
-  type FormValues,
-} from "@/components/studio/form-values";
+import { controlClass, Field } from "@/components/studio/field";
+import { DEFAULT_VALUES, FIELD_IDS, formValuesFrom, isFormField, sizeOf, toRequestInput, type Asked, type FormField, type FormValues } from "@/components/studio/form-values";
 import { EstimateNote } from "@/components/studio/estimate-note";
 import { ProblemSummary, type Problem } from "@/components/studio/problem-summary";
-import { SizeField } from "@/components/studio/size-field";
+import { RequestFields, submitOnModEnter } from "@/components/studio/request-fields";
 import { checkRequest, preloadRequestCheck } from "@/components/studio/request-check";
 import type { FieldErrors } from "@/lib/generations/request-schema";
-import { isExperimentalSize } from "@/lib/images/size-rules";
 
 type GenerationFormProps = {
   allowTransparent: boolean;
@@ -82,15 +65,7 @@ export function GenerationForm({ allowTransparent, onStarted, estimateKey }: Gen
     });
   }
 
-  function submitOnModEnter(event: KeyboardEvent<HTMLTextAreaElement>) {
-    if (event.key === "Enter" && (event.metaKey || event.ctrlKey)) {
-      event.preventDefault();
-      event.currentTarget.form?.requestSubmit();
-    }
-  }
-
   const warmUp = () => void preloadRequestCheck({ allowTransparent }).catch(() => {});
-  const backgrounds = BACKGROUND_OPTIONS.filter((b) => b !== "transparent" || allowTransparent);
   return (
     <form ref={form} action={postForm} onSubmit={submit} onFocus={warmUp} onPointerOver={warmUp} noValidate className="space-y-4" aria-label="Generation settings">
       <Field id={FIELD_IDS.prompt} label="Prompt" error={errors.prompt} hint="Ctrl+Enter or ⌘+Enter to generate">
@@ -109,64 +84,7 @@ export function GenerationForm({ allowTransparent, onStarted, estimateKey }: Gen
         )}
       </Field>
 
-      <SizeField
-        size={values.size}
-        width={values.width}
-        height={values.height}
-        error={errors.size}
-        onSizeChange={(size) => set(size === "custom" ? { size, ...customStart(values) } : { size })}
-        onDimensionChange={set}
-      />
-      {isExperimentalSize(sizeOf(values)) && (
-        <div className="flex items-start gap-2">
-          <input type="hidden" name="fallback" value="off" />
-          <input
-            id={FIELD_IDS.fallback}
-            name="fallback"
-            value="on"
-            type="checkbox"
-            className="mt-1 accent-sky-500"
-            checked={values.fallback}
-            onChange={(e) => set({ fallback: e.target.checked })}
-            aria-describedby={`${FIELD_IDS.fallback}-hint`}
-          />
-          <div>
-            <label htmlFor={FIELD_IDS.fallback} className="text-sm text-zinc-300">
-              Fall back if this size fails
-            </label>
-            <p id={`${FIELD_IDS.fallback}-hint`} className="text-xs text-zinc-500">
-              Retries at medium quality, then draws smaller and upscales; the result says so.
-            </p>
-          </div>
-        </div>
-      )}
-
-      <div className="grid grid-cols-2 gap-3">
-        <Choice id={FIELD_IDS.quality} name="quality" label="Quality" error={errors.quality} options={QUALITY_OPTIONS} value={values.quality} onChange={(quality) => set({ quality })} />
-        <Choice id={FIELD_IDS.output_format} name="format" label="Format" error={errors.output_format} options={FORMAT_OPTIONS} value={values.format} onChange={(format) => set({ format })} />
-        {usesCompression(values.format) && (
-          <Field id={FIELD_IDS.output_compression} label="Compression" error={errors.output_compression} hint="0-100; empty for the default">
-            {(control) => (
-              <input
-                {...control}
-                name="compression"
-                type="number"
-                inputMode="numeric"
-                min={0}
-                max={100}
-                placeholder="100"
-                className={controlClass}
-                value={values.compression}
-                onChange={(e) => set({ compression: e.target.value })}
-              />
-            )}
-          </Field>
-        )}
-        <Choice id={FIELD_IDS.background} name="background" label="Background" error={errors.background} options={backgrounds} value={values.background} onChange={(background) => set({ background })} />
-        <Choice id={FIELD_IDS.moderation} name="moderation" label="Moderation" error={errors.moderation} options={MODERATION_OPTIONS} value={values.moderation} onChange={(moderation) => set({ moderation })} />
-        <Count id={FIELD_IDS.n} name="images" label="Images" min={1} max={10} error={errors.n} value={values.images} onChange={(images) => set({ images })} />
-        <Count id={FIELD_IDS.partial_images} name="partials" label="Partial previews" min={0} max={3} error={errors.partial_images} value={values.partials} onChange={(partials) => set({ partials })} />
-      </div>
+      <RequestFields values={values} errors={errors} allowTransparent={allowTransparent} set={set} withModeration />
 
       {problem && <ProblemSummary problem={problem} />}
 
