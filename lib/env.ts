@@ -83,6 +83,11 @@ const schema = z.object({
   // pass one is refused before anything is sent (lib/generations/budget.ts).
   BUDGET_DAILY_USD: z.coerce.number().positive().optional(),
   BUDGET_MONTHLY_USD: z.coerce.number().positive().optional(),
+  // Agent mode: the text model a new conversation starts with, and how many of a conversation's
+  // images are resent with each request, each at most this many pixels on its long side.
+  AGENT_TEXT_MODEL: z.string().default("gpt-5.5"),
+  AGENT_MAX_IMAGES: count(4),
+  AGENT_IMAGE_EDGE: z.coerce.number().int().positive().default(1536),
 });
 
 export type Gateway = {

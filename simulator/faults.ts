@@ -15,8 +15,12 @@
  * Gateway misbehaviour on edits: `ignore-mask` drops the mask, so the edit repaints the whole
  * picture (sub2api #6273, #2251); `fewer-images` answers with one image fewer than `n` asked, at
  * least one (on generations and edits alike; a stream carries one image, so it changes nothing there).
+ * On /v1/responses, `status:N;at=tool` and `moderation;at=tool` let the stream start (the text
+ * is written) and fail where the image tool would run, as `response.failed` carrying the same error
+ * (responses-stream.ts); the image endpoints have no such stage and answer them before any work.
  * Specs arrive per request in the `x-sim-fault` header, from the scripted queue (matched on the
- * prompt), or embedded in the prompt as `[[sim:<spec>]]` — in that order of precedence.
+ * prompt — on /v1/responses, the last user message's text), or embedded in it as `[[sim:<spec>]]` —
+ * in that order of precedence.
  */
 import { ApiError, INVALID_API_KEY_BODY, openAIError } from "./errors";
 
@@ -43,6 +47,8 @@ export type FaultPlan = {
   corrupt?: CorruptMode;
   /** Which images `corrupt` spoils. */
   corruptAt?: "final" | "partials";
+  /** `at=tool` on a status fault: /v1/responses fails mid-stream where the tool runs, not before. */
+  preemptAt?: "tool";
   slowMs: number;
   keepalive: boolean;
   grain?: number;
@@ -113,9 +119,13 @@ function addFault(plan: FaultPlan, part: Part, spec: string): void {
     case "ok":
       return onlyParams(part, spec, []);
     case "status":
-    case "moderation":
-      onlyParams(part, spec, part.name === "status" ? ["code", "retry-after", "message"] : ["message"]);
+    case "moderation": {
+      onlyParams(part, spec, part.name === "status" ? ["code", "retry-after", "message", "at"] : ["message", "at"]);
+      const at = part.params.get("at") ?? "request";
+      if (at !== "request" && at !== "tool") throw new FaultSpecError(spec, `${part.name} at must be request or tool`);
+      if (at === "tool") plan.preemptAt = "tool";
       return claim("preempt", parseStatus(part, spec, part.name === "moderation" ? 400 : undefined));
+    }
     case "refuse-connection":
     case "stall-before":
       onlyParams(part, spec, []);

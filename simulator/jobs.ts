@@ -7,7 +7,7 @@ import { AUTO_SIZE, checkDimensions, resolveSize, type Dimensions } from "../lib
 import { addGrain, captionFor, drawPicture, paintEdit } from "./draw";
 import { invalidRequest } from "./errors";
 import { checkEditUploads, describeForm, describeParts, readForm, type EditUploads, type FormContent, type PartLog } from "./multipart";
-import { parseEditFields, parseGenerationFields, type ImageRequest, type ParseOptions } from "./params";
+import { isRecord, parseEditFields, parseGenerationFields, type ImageRequest, type ParseOptions } from "./params";
 import type { ImageJob } from "./respond";
 
 export type Incoming = {
@@ -40,10 +40,6 @@ let drawNumber = 0;
 
 function seedFor(prompt: string, draw: number, variant: number): string {
   return `${prompt}#${draw}.${variant}`;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 export function readGeneration(body: Buffer, options: ParseOptions): Incoming {
@@ -88,7 +84,7 @@ export async function readEdit(body: Buffer<ArrayBuffer>, contentType: string | 
   };
 }
 
-function generationJob(request: ImageRequest, grain: number): ImageJob {
+export function generationJob(request: ImageRequest, grain: number): ImageJob {
   const draw = ++drawNumber;
   const transparent = request.background === "transparent";
   const caption = captionFor(request.prompt);
@@ -111,7 +107,8 @@ function editSize(request: ImageRequest, first: Dimensions): Dimensions {
   return checkDimensions(first).length === 0 ? first : AUTO_SIZE;
 }
 
-function editJob(request: ImageRequest, uploads: EditUploads, { grain, ignoreMask }: JobOptions): ImageJob {
+/** An edit of `uploads.images[0]`, through `uploads.mask` when there is one. */
+export function editJob(request: ImageRequest, uploads: EditUploads, { grain, ignoreMask }: JobOptions): ImageJob {
   const draw = ++drawNumber;
   const [first] = uploads.images;
   if (!first) throw invalidRequest("Missing required parameter: 'image'.", "image", "missing_required_parameter");

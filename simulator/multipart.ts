@@ -87,7 +87,8 @@ export async function describeParts(files: Upload[]): Promise<PartLog[]> {
   );
 }
 
-async function transparentShare(bytes: Buffer): Promise<number | undefined> {
+/** The share of a mask's pixels with alpha 0 (where the image may change). */
+export async function transparentShare(bytes: Buffer): Promise<number | undefined> {
   const alpha = await sharp(bytes).ensureAlpha().extractChannel(3).raw().toBuffer().catch(() => undefined);
   if (!alpha || alpha.length === 0) return undefined;
   let clear = 0;
@@ -95,20 +96,25 @@ async function transparentShare(bytes: Buffer): Promise<number | undefined> {
   return clear / alpha.length;
 }
 
-async function inspect(upload: Upload, param: string): Promise<InputImage> {
-  if (upload.bytes.length > MAX_IMAGE_BYTES) {
-    throw invalidRequest(`Invalid '${param}': file '${upload.name}' is larger than 50 MB.`, param, "file_too_large");
+function inspect(upload: Upload, param: string): Promise<InputImage> {
+  return inspectImage(upload.bytes, upload.name, param);
+}
+
+/** An input image checked by content (PNG, JPEG or WebP, under 50 MB); `name` says which in the error. */
+export async function inspectImage(bytes: Buffer, name: string, param: string): Promise<InputImage> {
+  if (bytes.length > MAX_IMAGE_BYTES) {
+    throw invalidRequest(`Invalid '${param}': file '${name}' is larger than 50 MB.`, param, "file_too_large");
   }
-  const metadata = await sharp(upload.bytes).metadata().catch(() => undefined);
+  const metadata = await sharp(bytes).metadata().catch(() => undefined);
   if (!metadata?.format || !IMAGE_FORMATS.has(metadata.format) || !metadata.width || !metadata.height) {
     throw invalidRequest(
-      `Invalid file '${param}': unsupported or unreadable image ('${upload.name}'). Supported file formats are 'image/jpeg', 'image/png', and 'image/webp'.`,
+      `Invalid file '${param}': unsupported or unreadable image ('${name}'). Supported file formats are 'image/jpeg', 'image/png', and 'image/webp'.`,
       param,
       "invalid_image_format",
     );
   }
   return {
-    bytes: upload.bytes,
+    bytes,
     width: metadata.width,
     height: metadata.height,
     format: metadata.format,
@@ -144,14 +150,15 @@ export async function checkEditUploads(files: Upload[]): Promise<EditUploads> {
   return { images, mask };
 }
 
-function checkMask(mask: InputImage, first: InputImage | undefined): void {
+/** A mask is a PNG with alpha at the size of the image it edits (`what` names that image in the error). */
+export function checkMask(mask: InputImage, first: InputImage | undefined, param = "mask", what = "the first image"): void {
   if (mask.format !== "png" || !mask.hasAlpha) {
-    throw invalidRequest("Invalid 'mask': the mask must be a PNG image with an alpha channel.", "mask", "invalid_mask");
+    throw invalidRequest(`Invalid '${param}': the mask must be a PNG image with an alpha channel.`, param, "invalid_mask");
   }
   if (first && (mask.width !== first.width || mask.height !== first.height)) {
     throw invalidRequest(
-      `Invalid 'mask': the mask is ${mask.width}x${mask.height} but the first image is ${first.width}x${first.height}; they must be the same size.`,
-      "mask",
+      `Invalid '${param}': the mask is ${mask.width}x${mask.height} but ${what} is ${first.width}x${first.height}; they must be the same size.`,
+      param,
       "invalid_mask",
     );
   }

@@ -7,7 +7,8 @@ import type { LatencyOptions, SimulatorOptions } from "./server";
  *   SIM_HOST               interface (default 127.0.0.1)
  *   SIM_API_KEY            the only accepted bearer key (default sk-sim-local)
  *   SIM_LATENCY_MS         latency scale: first partial after N ms, then 0.75·N between partials and
- *                          1.25·N before the final image (default 400 → 400/300/500; 0 = instant)
+ *                          1.25·N before the final image (default 400 → 400/300/500; 0 = instant);
+ *                          /v1/responses text deltas 0.075·N apart (30 ms at 400)
  *   SIM_ALLOW_TRANSPARENT  "1", "true" or "yes" lets `background: transparent` through (the same
  *                          values as the studio's ALLOW_TRANSPARENT_BACKGROUND)
  *   SIM_GRAIN              photo-like noise of ±N levels in every picture (0-64, default 0), so images
@@ -26,7 +27,12 @@ function numberFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): num
 }
 
 export function latencyFromScale(scaleMs: number): LatencyOptions {
-  return { firstPartialMs: scaleMs, betweenPartialsMs: Math.round(scaleMs * 0.75), finalMs: Math.round(scaleMs * 1.25) };
+  return {
+    firstPartialMs: scaleMs,
+    betweenPartialsMs: Math.round(scaleMs * 0.75),
+    finalMs: Math.round(scaleMs * 1.25),
+    textDeltaMs: Math.round(scaleMs * 0.075),
+  };
 }
 
 export function simulatorOptionsFromEnv(env: NodeJS.ProcessEnv, defaultPort: number): SimulatorOptions {

@@ -45,8 +45,15 @@ const EDIT_TEXT_FIELDS = new Set(COMMON_FIELDS);
 /** Edit fields that must be files; sent as text they are a type error, not an unknown parameter. */
 export const EDIT_FILE_FIELDS = new Set(["image", "image[]", "mask"]);
 
-/** Where values come from: JSON keeps its types, a multipart form only has strings. */
-type Fields = { values: Record<string, unknown>; fromForm: boolean };
+/**
+ * Where values come from: JSON keeps its types, a multipart form only has strings. `prefix` names
+ * where the object sits in a bigger body (`tools[0].`), so errors name the param as upstream does.
+ */
+type Fields = { values: Record<string, unknown>; fromForm: boolean; prefix?: string };
+
+function paramOf(fields: Fields, name: string): string {
+  return `${fields.prefix ?? ""}${name}`;
+}
 
 function describe(value: unknown): string {
   if (value === null) return "null";
@@ -56,7 +63,7 @@ function describe(value: unknown): string {
   return `a ${typeof value}`;
 }
 
-function invalidType(param: string, expected: string, value: unknown) {
+export function invalidType(param: string, expected: string, value: unknown) {
   return invalidRequest(
     `Invalid type for '${param}': expected ${expected}, but got ${describe(value)} instead.`,
     param,
@@ -73,7 +80,7 @@ function given(fields: Fields, name: string): unknown {
 function readString(fields: Fields, name: string): string | undefined {
   const value = given(fields, name);
   if (value === undefined) return undefined;
-  if (typeof value !== "string") throw invalidType(name, "a string", value);
+  if (typeof value !== "string") throw invalidType(paramOf(fields, name), "a string", value);
   return value;
 }
 
@@ -83,7 +90,7 @@ function readEnum<T extends string>(fields: Fields, name: string, allowed: reado
   const match = allowed.find((option) => option === value);
   if (match === undefined) {
     const list = allowed.map((option) => `'${option}'`).join(", ");
-    throw invalidRequest(`Invalid value: '${value}'. Supported values are: ${list}.`, name, "invalid_value");
+    throw invalidRequest(`Invalid value: '${value}'. Supported values are: ${list}.`, paramOf(fields, name), "invalid_value");
   }
   return match;
 }
@@ -92,18 +99,19 @@ function readInt(fields: Fields, name: string, min: number, max: number, fallbac
   const raw = given(fields, name);
   if (raw === undefined) return fallback;
   const value = fields.fromForm && typeof raw === "string" && /^-?\d+$/.test(raw.trim()) ? Number(raw) : raw;
-  if (typeof value !== "number" || !Number.isInteger(value)) throw invalidType(name, "an integer", raw);
+  const param = paramOf(fields, name);
+  if (typeof value !== "number" || !Number.isInteger(value)) throw invalidType(param, "an integer", raw);
   if (value < min) {
     throw invalidRequest(
-      `Invalid '${name}': integer below minimum value. Expected a value >= ${min}, but got ${value} instead.`,
-      name,
+      `Invalid '${param}': integer below minimum value. Expected a value >= ${min}, but got ${value} instead.`,
+      param,
       "integer_below_min_value",
     );
   }
   if (value > max) {
     throw invalidRequest(
-      `Invalid '${name}': integer above maximum value. Expected a value <= ${max}, but got ${value} instead.`,
-      name,
+      `Invalid '${param}': integer above maximum value. Expected a value <= ${max}, but got ${value} instead.`,
+      param,
       "integer_above_max_value",
     );
   }
@@ -115,42 +123,44 @@ function readBool(fields: Fields, name: string, fallback: boolean): boolean {
   if (raw === undefined) return fallback;
   if (typeof raw === "boolean") return raw;
   if (fields.fromForm && (raw === "true" || raw === "false")) return raw === "true";
-  throw invalidType(name, "a boolean", raw);
+  throw invalidType(paramOf(fields, name), "a boolean", raw);
 }
 
 function rejectUnknown(fields: Fields, allowed: Set<string>): void {
   for (const name of Object.keys(fields.values)) {
+    const param = paramOf(fields, name);
     if (name === "response_format") {
       throw invalidRequest(
-        "Unsupported parameter: 'response_format' is not supported with GPT image models; images are always returned as b64_json.",
-        name,
+        `Unsupported parameter: '${param}' is not supported with GPT image models; images are always returned as b64_json.`,
+        param,
         "unsupported_parameter",
       );
     }
     if (name === "input_fidelity") {
       throw invalidRequest(
-        "Unsupported parameter: 'input_fidelity' is not supported with gpt-image-2, which always keeps input images at high fidelity.",
-        name,
+        `Unsupported parameter: '${param}' is not supported with gpt-image-2, which always keeps input images at high fidelity.`,
+        param,
         "unsupported_parameter",
       );
     }
-    if (!allowed.has(name)) throw invalidRequest(`Unknown parameter: '${name}'.`, name, "unknown_parameter");
+    if (!allowed.has(name)) throw invalidRequest(`Unknown parameter: '${param}'.`, param, "unknown_parameter");
   }
 }
 
 function readRequired(fields: Fields, name: string): string {
   const value = readString(fields, name);
   if (value === undefined) {
-    throw invalidRequest(`Missing required parameter: '${name}'.`, name, "missing_required_parameter");
+    const param = paramOf(fields, name);
+    throw invalidRequest(`Missing required parameter: '${param}'.`, param, "missing_required_parameter");
   }
   return value;
 }
 
-function readModel(fields: Fields): string {
-  const model = readRequired(fields, "model");
+function readModel(fields: Fields, fallback?: string): string {
+  const model = fallback === undefined ? readRequired(fields, "model") : (readString(fields, "model") ?? fallback);
   if (!MODELS.some((known) => known === model)) {
     const list = MODELS.map((known) => `'${known}'`).join(", ");
-    throw invalidRequest(`Invalid value: '${model}'. Supported values are: ${list}.`, "model", "invalid_value");
+    throw invalidRequest(`Invalid value: '${model}'. Supported values are: ${list}.`, paramOf(fields, "model"), "invalid_value");
   }
   return model;
 }
@@ -173,7 +183,7 @@ function readSize(fields: Fields): string {
   const size = readString(fields, "size") ?? "auto";
   const problems = checkSize(size);
   const problem = problems.find((p) => p.rule === "multiple") ?? problems[0];
-  if (problem) throw invalidRequest(problem.message, "size", "invalid_value");
+  if (problem) throw invalidRequest(problem.message, paramOf(fields, "size"), "invalid_value");
   return size;
 }
 
@@ -197,15 +207,15 @@ function readCommon(fields: Fields, options: ParseOptions): ImageRequest {
   return request;
 }
 
-function checkCombinations(request: ImageRequest, options: ParseOptions): void {
+function checkCombinations(request: ImageRequest, options: ParseOptions, prefix = ""): void {
   if (request.background === "transparent") {
     if (!options.allowTransparent) {
-      throw invalidRequest("Transparent background is not supported for this model.", "background", "invalid_value");
+      throw invalidRequest("Transparent background is not supported for this model.", `${prefix}background`, "invalid_value");
     }
     if (request.outputFormat === "jpeg") {
       throw invalidRequest(
         "Transparent background requires output_format 'png' or 'webp'.",
-        "background",
+        `${prefix}background`,
         "invalid_value",
       );
     }
@@ -237,4 +247,62 @@ export function parseEditFields(values: Record<string, string>, options: ParseOp
 /** Whether a multipart file part's field name is one an edit accepts as a file. */
 export function isEditTextField(name: string): boolean {
   return EDIT_TEXT_FIELDS.has(name);
+}
+
+export type ImageAction = "generate" | "edit" | "auto";
+
+/** The `image_generation` tool of a /v1/responses body, checked by the image endpoints' rules. */
+export type ImageTool = Omit<ImageRequest, "prompt" | "n" | "stream" | "user"> & {
+  moderation: "auto" | "low";
+  action: ImageAction;
+  /** `input_image_mask.image_url` as sent; its content is checked with the input images (responses-input.ts). */
+  maskUrl?: string;
+};
+
+const TOOL_FIELDS = new Set([
+  "type", "model", "size", "quality", "output_format", "output_compression", "background",
+  "moderation", "partial_images", "action", "input_image_mask",
+]);
+const ACTIONS = ["generate", "edit", "auto"] as const;
+const MASK_FIELDS = new Set(["image_url", "file_id"]);
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function readMaskUrl(fields: Fields): string | undefined {
+  const value = given(fields, "input_image_mask");
+  if (value === undefined) return undefined;
+  const param = paramOf(fields, "input_image_mask");
+  if (!isRecord(value)) throw invalidType(param, "an object", value);
+  const mask: Fields = { values: value, fromForm: false, prefix: `${param}.` };
+  rejectUnknown(mask, MASK_FIELDS);
+  if (given(mask, "file_id") !== undefined) {
+    throw invalidRequest(
+      `Unsupported parameter: '${param}.file_id': the simulator has no Files API; send the mask as 'image_url', a data URL.`,
+      `${param}.file_id`,
+      "unsupported_parameter",
+    );
+  }
+  return readRequired(mask, "image_url");
+}
+
+/** One `{type: "image_generation", ...}` tool; `prefix` is where it sits (`tools[0].`). */
+export function parseImageTool(values: Record<string, unknown>, options: ParseOptions, prefix: string): ImageTool {
+  const fields: Fields = { values, fromForm: false, prefix };
+  rejectUnknown(fields, TOOL_FIELDS);
+  const tool: ImageTool = {
+    model: readModel(fields, MODELS[0]),
+    size: readSize(fields),
+    quality: readEnum(fields, "quality", QUALITIES, "auto"),
+    outputFormat: readEnum(fields, "output_format", FORMATS, "png"),
+    outputCompression: readInt(fields, "output_compression", 0, 100, 100),
+    background: readEnum(fields, "background", BACKGROUNDS, "auto"),
+    partialImages: readInt(fields, "partial_images", 0, 3, 0),
+    moderation: readEnum(fields, "moderation", MODERATIONS, "auto"),
+    action: readEnum(fields, "action", ACTIONS, "auto"),
+    maskUrl: readMaskUrl(fields),
+  };
+  checkCombinations({ ...tool, prompt: "", n: 1, stream: false }, options, prefix);
+  return tool;
 }

@@ -14,7 +14,8 @@ import type { CorruptMode, EndingFault, FaultPlan, ImageSizeFault } from "./faul
 import type { ImageRequest, Quality } from "./params";
 import { computeUsage } from "./usage";
 
-export type Timing = { firstPartialMs: number; betweenPartialsMs: number; finalMs: number };
+/** `textDeltaMs`: the gap between /v1/responses text deltas (responses-stream.ts). */
+export type Timing = { firstPartialMs: number; betweenPartialsMs: number; finalMs: number; textDeltaMs: number };
 
 /** One HTTP exchange: `started` (performance.now()) anchors all timings; `signal` aborts when the client leaves. */
 export type Exchange = { req: IncomingMessage; res: ServerResponse; started: number; signal: AbortSignal };
@@ -35,15 +36,15 @@ export type ImageJob = {
 };
 
 /** What is actually drawn, and what the response claims. They differ only under size faults. */
-type Shape = { drawn: Dimensions; size: string; quality: Quality };
+export type Shape = { drawn: Dimensions; size: string; quality: Quality };
 
 const KEEPALIVE_EVERY_MS = 1000;
 /** With the `keepalive` fault clients get a flood of keep-alives instead of the usual trickle. */
-const FLOOD_EVERY_MS = 100;
-const MID_STREAM_ENDINGS = ["reset-mid-stream", "stall-mid", "error-mid-stream", "error-data"] as const;
-type MidStreamEnding = (typeof MID_STREAM_ENDINGS)[number];
+export const FLOOD_EVERY_MS = 100;
+export const MID_STREAM_ENDINGS = ["reset-mid-stream", "stall-mid", "error-mid-stream", "error-data"] as const;
+export type MidStreamEnding = (typeof MID_STREAM_ENDINGS)[number];
 const LOWER_QUALITY: Record<Quality, Quality> = { high: "medium", medium: "low", low: "low" };
-const HTML_ERROR_PAGE =
+export const HTML_ERROR_PAGE =
   "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n";
 const UPSTREAM_ERROR = { message: "Upstream stream interrupted", type: "server_error", code: "upstream_error", param: null };
 
@@ -53,7 +54,7 @@ function ignore(): void {}
  * Node sends written data on the next tick, and drawing starts with synchronous pixel work that
  * would hold back headers already written (for ~0.1-0.3 s on a 4K picture). Let them go first.
  */
-async function flushBeforeDrawing(): Promise<void> {
+export async function flushBeforeDrawing(): Promise<void> {
   await nextTurn();
 }
 
@@ -74,7 +75,7 @@ function otherAspect({ width, height }: Dimensions): Dimensions {
   return width === height ? { width: Math.round((width * 1.5) / 16) * 16, height } : { width: height, height: width };
 }
 
-function shapeFor(job: ImageJob, plan: FaultPlan | undefined): Shape {
+export function shapeFor(job: ImageJob, plan: FaultPlan | undefined): Shape {
   const quality = job.request.quality === "auto" ? "medium" : job.request.quality;
   const asked = formatSize(job.asked);
   const sized: Record<ImageSizeFault, () => Shape> = {
@@ -87,7 +88,7 @@ function shapeFor(job: ImageJob, plan: FaultPlan | undefined): Shape {
   return plan?.imageSize ? sized[plan.imageSize]() : { drawn: job.asked, size: asked, quality };
 }
 
-function echoedFields(job: ImageJob, shape: Shape) {
+export function echoedFields(job: ImageJob, shape: Shape) {
   return {
     background: job.transparent ? "transparent" : "opaque",
     output_format: job.request.outputFormat,
@@ -100,7 +101,7 @@ function encodingOf(job: ImageJob): Encoding {
   return { format: job.request.outputFormat, compression: job.request.outputCompression, grained: job.grain > 0 };
 }
 
-function b64(image: Buffer, corrupt: CorruptMode | undefined): string {
+export function b64(image: Buffer, corrupt: CorruptMode | undefined): string {
   switch (corrupt) {
     case undefined:
       return image.toString("base64");
@@ -155,12 +156,12 @@ function headerLength(image: Buffer): number {
   return image.length;
 }
 
-function unixNow(): number {
+export function unixNow(): number {
   return Math.floor(Date.now() / 1000);
 }
 
 /** Offsets from the request start (ms) of each partial and of the final image. */
-function schedule(timing: Timing, slowMs: number, partials: number): { partialAt: number[]; finalAt: number } {
+export function schedule(timing: Timing, slowMs: number, partials: number): { partialAt: number[]; finalAt: number } {
   const first = slowMs + timing.firstPartialMs;
   const partialAt = Array.from({ length: partials }, (_, k) => first + k * timing.betweenPartialsMs);
   return { partialAt, finalAt: (partialAt.at(-1) ?? first) + timing.finalMs };
@@ -170,7 +171,7 @@ function schedule(timing: Timing, slowMs: number, partials: number): { partialAt
  * Resolves with `work` once it is done and `at` ms have passed since the request started, running
  * `tick` (a keep-alive) periodically meanwhile. Rejects when the client disconnects.
  */
-async function waitFor<T>(ex: Exchange, at: number, work: Promise<T>, tick?: { everyMs: number; run: () => void }): Promise<T> {
+export async function waitFor<T>(ex: Exchange, at: number, work: Promise<T>, tick?: { everyMs: number; run: () => void }): Promise<T> {
   const timer = tick ? setInterval(tick.run, tick.everyMs) : undefined;
   try {
     const delay = ex.started + at - performance.now();
@@ -187,7 +188,7 @@ function writable(res: ServerResponse): boolean {
   return !res.destroyed && !res.writableEnded;
 }
 
-function write(res: ServerResponse, chunk: string): void {
+export function write(res: ServerResponse, chunk: string): void {
   if (writable(res)) res.write(chunk);
 }
 
@@ -206,7 +207,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 }
 
 /** Server-sent events, one res.write per event so each is flushed at once. */
-class EventStream {
+export class EventStream {
   constructor(
     private readonly ex: Exchange,
     private readonly flood: boolean,
@@ -249,7 +250,7 @@ class EventStream {
 }
 
 /** Starts drawing every image of a job at once, so the work overlaps the configured latency. */
-function startImages(job: ImageJob, shape: Shape, count: number): Promise<Buffer[]> {
+export function startImages(job: ImageJob, shape: Shape, count: number): Promise<Buffer[]> {
   const encoding = encodingOf(job);
   const images = Promise.all(
     Array.from({ length: count }, (_, variant) => job.render(variant, shape.drawn).then((raster) => encodeRaster(raster, encoding))),
@@ -262,7 +263,7 @@ function startImages(job: ImageJob, shape: Shape, count: number): Promise<Buffer
  * The streamed picture and its partials. Encodes run one after another in the order they are sent,
  * so the first partial is not slowed down by the others competing for the same cores.
  */
-function startStreamImages(job: ImageJob, shape: Shape): { partials: Promise<Buffer>[]; final: Promise<Buffer> } {
+export function startStreamImages(job: ImageJob, shape: Shape): { partials: Promise<Buffer>[]; final: Promise<Buffer> } {
   const encoding = encodingOf(job);
   const raster = job.render(0, shape.drawn);
   let previous: Promise<unknown> = raster;
@@ -317,7 +318,7 @@ async function deliverJson(ex: Exchange, job: ImageJob, plan: FaultPlan | undefi
 }
 
 /** The JSON answer, or the broken version of it an ending fault asks for. */
-function endJson(res: ServerResponse, text: string, ending: EndingFault | undefined): void {
+export function endJson(res: ServerResponse, text: string, ending: EndingFault | undefined): void {
   const half = text.slice(0, Math.floor(text.length / 2));
   if (!res.headersSent) {
     res.writeHead(200, { "content-type": ending === "non-json" ? "text/html" : "application/json" });
@@ -362,9 +363,9 @@ async function deliverStream(ex: Exchange, job: ImageJob, plan: FaultPlan | unde
       created_at: unixNow(),
       ...echoedFields(job, shape),
     });
-    if (midStream) return breakStream(ex, stream, job, midStream);
+    if (midStream) return breakStream(ex, stream, completedCut(job), midStream);
   }
-  if (midStream) return breakStream(ex, stream, job, midStream);
+  if (midStream) return breakStream(ex, stream, completedCut(job), midStream);
   if (plan?.ending === "truncated") return stream.end();
 
   const image = await stream.waitFor(times.finalAt, final);
@@ -385,12 +386,19 @@ async function deliverStream(ex: Exchange, job: ImageJob, plan: FaultPlan | unde
   stream.end();
 }
 
-/** A stream failing after its first partial (or, with no partials, before its completed event). */
-function breakStream(ex: Exchange, stream: EventStream, job: ImageJob, ending: MidStreamEnding): void {
+/** The first bytes of the completed event, so a reset always cuts something short. */
+function completedCut(job: ImageJob): string {
+  return `event: ${job.eventPrefix}.completed\ndata: {"type":"${job.eventPrefix}.completed","b64_json":"iVBORw0KGgo`;
+}
+
+/**
+ * A stream failing after its first partial (or, with no partials, before its completed event);
+ * `cut` is the start of the event a reset cuts off.
+ */
+export function breakStream(ex: Exchange, stream: EventStream, cut: string, ending: MidStreamEnding): void {
   switch (ending) {
     case "reset-mid-stream":
-      // The first bytes of the completed event, so there is always something cut short.
-      return destroyAfterFlush(ex.res, `event: ${job.eventPrefix}.completed\ndata: {"type":"${job.eventPrefix}.completed","b64_json":"iVBORw0KGgo`);
+      return destroyAfterFlush(ex.res, cut);
     case "stall-mid":
       return;
     case "error-mid-stream":

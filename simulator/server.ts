@@ -15,8 +15,12 @@ import { readEdit, readGeneration, type Incoming } from "./jobs";
 import { MAX_IMAGE_BYTES, MAX_IMAGES, type PartLog } from "./multipart";
 import { MODELS } from "./params";
 import { deliver, sendJson, type Exchange, type Timing } from "./respond";
+import { answerFor } from "./responses";
+import { readResponses } from "./responses-input";
+import { deliverResponse } from "./responses-stream";
 
-export type LatencyOptions = { firstPartialMs?: number; betweenPartialsMs?: number; finalMs?: number };
+/** `textDeltaMs`: the gap between the text deltas of /v1/responses. */
+export type LatencyOptions = { firstPartialMs?: number; betweenPartialsMs?: number; finalMs?: number; textDeltaMs?: number };
 
 export type SimulatorOptions = {
   /** 0 (the default) picks a free port. */
@@ -42,7 +46,10 @@ export type RequestLogEntry = {
   authorization: string | null;
   contentType: string | null;
   bodyBytes: number;
-  /** Parsed body; uploaded files appear as `{ file, type, bytes }`. Null when unparseable. */
+  /**
+   * Parsed body; uploaded files appear as `{ file, type, bytes }`. For /v1/responses, a summary
+   * (responses-input.ts: ResponsesLog): messages, tools, previousResponseId, input images, mask. Null when unparseable.
+   */
   body: Record<string, unknown> | null;
   /** An edit's file parts in the order sent, with what their content is (multipart.ts: PartLog); null otherwise. */
   parts: PartLog[] | null;
@@ -155,14 +162,15 @@ function startLogEntry(state: State, ex: Exchange, path: string): RequestLogEntr
   return entry;
 }
 
-function faultFor(req: IncomingMessage, prompt: string | undefined, script: FaultScript): FaultPlan | undefined {
+/** `promptParam` is the field a marker in the prompt came in, named when the marker is malformed. */
+function faultFor(req: IncomingMessage, prompt: string | undefined, script: FaultScript, promptParam = "prompt"): FaultPlan | undefined {
   const raw = req.headers[FAULT_HEADER];
   const header = (Array.isArray(raw) ? raw[0] : raw)?.trim() || undefined;
   try {
     return chooseFault(header, prompt, script);
   } catch (error) {
     if (!(error instanceof FaultSpecError)) throw error;
-    throw invalidRequest(error.message, header === undefined ? "prompt" : FAULT_HEADER, "invalid_fault_spec");
+    throw invalidRequest(error.message, header === undefined ? promptParam : FAULT_HEADER, "invalid_fault_spec");
   }
 }
 
@@ -200,6 +208,30 @@ async function handleImages(state: State, ex: Exchange, entry: RequestLogEntry, 
   await deliver(ex, job, plan, state.timing);
 }
 
+/**
+ * The Responses API with the image tool (responses*.ts). Faults as on the image endpoints, matched
+ * on the last user message's text; a status fault `at=tool` waits for the stream to start, unless
+ * there is no stream to fail in.
+ */
+async function handleResponses(state: State, ex: Exchange, entry: RequestLogEntry): Promise<void> {
+  mark("sim:request");
+  const body = await readBody(ex.req);
+  entry.bodyBytes = body.length;
+  const incoming = await readResponses(body, { allowTransparent: state.allowTransparent });
+  entry.body = incoming.log;
+  requireAuth(ex.req, state.apiKey);
+  const plan = faultFor(ex.req, incoming.prompt, state.script, "input");
+  entry.fault = plan?.spec ?? null;
+  const early = plan?.preempt && plan.preemptAt !== "tool" ? plan.preempt : undefined;
+  if (plan && early) {
+    if (plan.slowMs > 0) await sleep(plan.slowMs, undefined, { signal: ex.signal });
+    return preempt(ex, early);
+  }
+  const request = await incoming.toRequest();
+  if (plan?.preempt && !request.stream) return preempt(ex, plan.preempt);
+  await deliverResponse(ex, answerFor(request, plan, plan?.grain ?? state.grain), plan, state.timing);
+}
+
 function listModels(): unknown {
   return {
     object: "list",
@@ -215,6 +247,8 @@ async function handleV1(state: State, ex: Exchange, path: string): Promise<void>
       return handleImages(state, ex, entry, "generation");
     case "POST /v1/images/edits":
       return handleImages(state, ex, entry, "edit");
+    case "POST /v1/responses":
+      return handleResponses(state, ex, entry);
     case "GET /v1/models":
       entry.bodyBytes = (await readBody(ex.req)).length;
       requireAuth(ex.req, state.apiKey);
@@ -307,6 +341,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       firstPartialMs: options.latency?.firstPartialMs ?? 0,
       betweenPartialsMs: options.latency?.betweenPartialsMs ?? 0,
       finalMs: options.latency?.finalMs ?? 0,
+      textDeltaMs: options.latency?.textDeltaMs ?? 0,
     },
     allowTransparent: options.allowTransparent ?? false,
     grain: options.grain ?? 0,

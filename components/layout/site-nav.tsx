@@ -7,6 +7,7 @@ const LINKS = [
   { href: "/", label: "Studio" },
   { href: "/history", label: "History" },
   { href: "/usage", label: "Usage" },
+  { href: "/agent", label: "Agent" },
 ] as const;
 
 /** The header's links; the current section is marked for eyes and for assistive technology. */

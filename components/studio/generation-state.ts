@@ -30,7 +30,8 @@ export type GenerationState = {
   connection: Connection;
 };
 
-export const EVENT_TYPES = ["status", "partial", "image", "end"] as const satisfies readonly GenerationEventType[];
+/** Every type a generation's stream sends; an agent turn's `text` is folded in as a step with nothing to draw here. */
+export const EVENT_TYPES = ["status", "text", "partial", "image", "end"] as const satisfies readonly GenerationEventType[];
 
 export type IncomingEvent = {
   [K in GenerationEventType]: { id: number | null; type: K; data: GenerationEventMap[K] };
@@ -61,6 +62,9 @@ export function reduceGeneration(state: GenerationState, action: GenerationActio
   switch (event.type) {
     case "status":
       return applyStatus(next, event.data);
+    case "text":
+      // The studio's view of a turn shows its pictures; the reply's words are the agent page's.
+      return next;
     case "partial":
       return applyPartial(next, event.data);
     case "image":

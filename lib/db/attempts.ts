@@ -17,6 +17,8 @@ export type NewAttempt = {
   size: string;
   quality: string;
   startedAt: Date;
+  /** The model billed, when not the generation's: an agent turn's text model, or its image tool's. */
+  model?: string;
 };
 
 export type AttemptOutcome = {
@@ -34,8 +36,8 @@ export type AttemptOutcome = {
 /** The INSERT as a CTE named `name` over `bumped` (the generation's row in appendEvent). */
 export function openAttemptWith(name: string, a: NewAttempt): Prisma.Sql {
   return Prisma.sql`${Prisma.raw(name)} AS (
-    INSERT INTO attempts (id, owner_id, generation_id, image_index, number, step, size, quality, started_at)
-    SELECT ${a.id}::uuid, bumped.owner_id, bumped.id, ${a.imageIndex}, ${a.number}, ${a.step}, ${a.size}, ${a.quality}, ${a.startedAt}
+    INSERT INTO attempts (id, owner_id, generation_id, image_index, number, step, size, quality, started_at, model)
+    SELECT ${a.id}::uuid, bumped.owner_id, bumped.id, ${a.imageIndex}, ${a.number}, ${a.step}, ${a.size}, ${a.quality}, ${a.startedAt}, ${a.model ?? null}
     FROM bumped RETURNING id)`;
 }
 
@@ -62,6 +64,11 @@ export async function closeAttempt(lease: Lease, id: string, o: AttemptOutcome):
 export async function attemptCounts(generationId: string): Promise<Map<number, number>> {
   const rows = await db().attempt.groupBy({ by: ["imageIndex"], where: { generationId }, _count: true });
   return new Map(rows.map((r) => [r.imageIndex, r._count]));
+}
+
+/** How many attempts of one step a generation has had (an agent turn's requests are its `text` attempts). */
+export async function attemptsOfStep(generationId: string, step: string): Promise<number> {
+  return db().attempt.count({ where: { generationId, step } });
 }
 
 /** The earliest try that showed a partial: the generation's first-partial time is counted from it. */

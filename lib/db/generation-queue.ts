@@ -1,6 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { db, sqlRows } from "@/lib/db/client";
+import { turnMessageWith, type NewTurnMessage } from "@/lib/db/conversations";
 import { Prisma } from "@/lib/db/generated/client";
 import { appendEvent, inTransaction, noticeOfInserted } from "@/lib/db/generation-events";
 import { heldBy, LeaseLost, type Lease } from "@/lib/db/lease";
@@ -27,12 +28,17 @@ export type NewJob = {
   gateway: { label: string; isSimulator: boolean };
   /** An edit's: the history image it was made from, the mask setting, and its inputs' rows. */
   edit?: { sourceImageId: string | null; protect: boolean; inputs: NewInputImage[] };
+  /** An agent turn's: its conversation's user message, with the images attached to it (lib/db/conversations.ts). */
+  turn?: NewTurnMessage;
 };
 
-/** An edit's input as an `images` row: the edited image (`source`), a `reference`, the `mask`. */
+/**
+ * A job's input as an `images` row: an edit's edited image (`source`), a `reference`, the `mask`;
+ * a turn's `attachment` (a picture attached to its message) and `mask`.
+ */
 export type NewInputImage = {
   id: string;
-  kind: "source" | "reference" | "mask";
+  kind: "source" | "reference" | "mask" | "attachment";
   /** Its place among the images sent (the mask: 0, the image it applies to). */
   imageIndex: number;
   sha256: string;
@@ -48,7 +54,8 @@ export type BornRunning = { workerId: string; token: string; leaseMs: number };
 /**
  * One statement, one round trip: the row is born with its first event (so its sequence starts at
  * 1). A queued one is told how many wait ahead, counted on a snapshot taken before the row exists,
- * and wakes the workers; both NOTIFYs go out when it commits.
+ * and wakes the workers; both NOTIFYs go out when it commits. An edit's input rows, and a turn's
+ * user message with its attachments, are written by the same statement.
  */
 export async function insertJob(job: NewJob, running: BornRunning | null): Promise<void> {
   const c = job.columns;
@@ -58,6 +65,8 @@ export async function insertJob(job: NewJob, running: BornRunning | null): Promi
     : Prisma.sql`'queued', NULL, NULL, NULL, 0, NULL`;
   const firstEvent = queued ? queuedStatus(Prisma.sql`ahead.position`) : Prisma.sql`jsonb_build_object('status', 'running', 'message', 'Sending the request to the gateway')`;
   const edit = job.edit;
+  const turn = job.turn;
+  const inputs = [...(edit?.inputs ?? []), ...(turn?.images ?? [])];
   // The source by a look-up of the owner's image, so one deleted since it was checked leaves NULL, not a failed insert.
   const source = edit?.sourceImageId
     ? Prisma.sql`(SELECT id FROM images WHERE id = ${edit.sourceImageId}::uuid AND owner_id = ${job.ownerId}::uuid)`
@@ -67,12 +76,13 @@ export async function insertJob(job: NewJob, running: BornRunning | null): Promi
     created AS (
       INSERT INTO generations (id, owner_id, kind, request, prompt, model, size, quality, output_format, output_compression, background,
         moderation, n, partial_images, fallback, large, gateway_label, gateway_is_simulator, event_seq, source_image_id, protect,
-        status, lease_owner, lease_token, lease_until, run_count, started_at)
+        conversation_id, status, lease_owner, lease_token, lease_until, run_count, started_at)
       VALUES (${job.id}::uuid, ${job.ownerId}::uuid, ${job.kind}, ${JSON.stringify(job.payload)}::jsonb, ${c.prompt}, ${c.model}, ${c.size},
         ${c.quality}, ${c.outputFormat}, ${c.outputCompression}::int, ${c.background}, ${c.moderation}, ${c.n}, ${c.partialImages},
-        ${c.fallback}, ${job.large}, ${job.gateway.label}, ${job.gateway.isSimulator}, 1, ${source}, ${edit ? edit.protect : null}::boolean, ${state})
+        ${c.fallback}, ${job.large}, ${job.gateway.label}, ${job.gateway.isSimulator}, 1, ${source}, ${edit ? edit.protect : null}::boolean,
+        ${turn?.conversationId ?? null}::uuid, ${state})
       RETURNING id, owner_id
-    ), ${edit && edit.inputs.length > 0 ? Prisma.sql`inputs AS (${insertInputs(edit.inputs)}),` : Prisma.empty} inserted AS (
+    ), ${inputs.length > 0 ? Prisma.sql`inputs AS (${insertInputs(inputs)}),` : Prisma.empty}${turn ? Prisma.sql`${turnMessageWith(turn)},` : Prisma.empty} inserted AS (
       INSERT INTO generation_events (owner_id, generation_id, seq, type, data)
       SELECT created.owner_id, created.id, 1, 'status', ${firstEvent} FROM created${queued ? Prisma.sql`, ahead` : Prisma.empty}
       RETURNING generation_id, seq, type, data::text AS body

@@ -207,8 +207,8 @@ const containing = (term: string) => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`
 
 export type HistoryItem = {
   id: string;
-  /** An edit of images, or a generation from a prompt alone. */
-  kind: "generate" | "edit";
+  /** An edit of images, a generation from a prompt alone, or a turn of an agent conversation. */
+  kind: "generate" | "edit" | "agent-turn";
   status: string;
   prompt: string;
   model: string;

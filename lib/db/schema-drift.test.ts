@@ -30,10 +30,11 @@ function columnsFromSchema(): Column[] {
       const field = /^\s+(\w+)\s+(\w+)(\?|\[\])?\s*(.*)$/.exec(line);
       if (!field || line.trim().startsWith("//") || line.trim().startsWith("@@")) continue;
       const [, fieldName, type, modifier, attrs] = field;
-      if (!SCALARS[type!] || modifier === "[]") continue; // relation fields have no column
+      if (!SCALARS[type!]) continue; // relation fields have no column
       const column = /@map\("(\w+)"\)/.exec(attrs!)?.[1] ?? fieldName!;
       const sqlType = attrs!.includes("@db.Uuid") ? "uuid" : attrs!.includes("@db.Date") ? "date" : SCALARS[type!]!;
-      columns.push({ table, column, type: sqlType, nullable: modifier === "?" });
+      // A scalar list is an array column, which information_schema calls ARRAY whatever it holds; never null.
+      columns.push({ table, column, type: modifier === "[]" ? "ARRAY" : sqlType, nullable: modifier === "?" });
     }
   }
   return columns;

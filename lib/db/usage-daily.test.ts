@@ -30,10 +30,11 @@ async function generation(ownerId: string, at: string, model: string, size: stri
   return id;
 }
 
-async function attempt(generationId: string, ownerId: string, at: string, number: number): Promise<string> {
+/** `model`: the attempt's own (an agent turn's text model, or its image tool's); null, the generation's. */
+async function attempt(generationId: string, ownerId: string, at: string, number: number, model: string | null = null): Promise<string> {
   const [row] = await sqlRows<{ id: string }>(Prisma.sql`
-    INSERT INTO attempts (id, owner_id, generation_id, image_index, number, size, quality, started_at)
-    VALUES (gen_random_uuid(), ${ownerId}::uuid, ${generationId}::uuid, 0, ${number}, '1024x1024', 'low', ${at}::timestamptz) RETURNING id::text`);
+    INSERT INTO attempts (id, owner_id, generation_id, image_index, number, size, quality, started_at, model)
+    VALUES (gen_random_uuid(), ${ownerId}::uuid, ${generationId}::uuid, 0, ${number}, '1024x1024', 'low', ${at}::timestamptz, ${model}) RETURNING id::text`);
   return row!.id;
 }
 
@@ -51,7 +52,7 @@ async function fromRows(ownerId: string, from: string, to: string, group: (typeo
   const tokens = (field: string) => `CASE WHEN jsonb_typeof(x.usage -> '${field}') = 'number' THEN (x.usage ->> '${field}')::numeric ELSE 0 END`;
   const rows = await sqlRows<{ key: string; requests: number; images: number; input: number; output: number; cost: number }>(Prisma.sql`
     SELECT ${Prisma.raw(key)} AS key, sum(requests)::int AS requests, sum(images)::int AS images, sum(input)::int AS input, sum(output)::int AS output, sum(cost)::float8 AS cost FROM (
-      SELECT g.owner_id, (x.started_at AT TIME ZONE 'UTC')::date AS day, g.model, g.size, g.quality, 1 AS requests, 0 AS images,
+      SELECT g.owner_id, (x.started_at AT TIME ZONE 'UTC')::date AS day, coalesce(x.model, g.model) AS model, g.size, g.quality, 1 AS requests, 0 AS images,
         ${Prisma.raw(tokens("input_tokens"))} AS input, ${Prisma.raw(tokens("output_tokens"))} AS output, coalesce(x.cost_usd, 0) AS cost
       FROM attempts x JOIN generations g ON g.id = x.generation_id WHERE x.owner_id = ${ownerId}::uuid
       UNION ALL
@@ -80,6 +81,7 @@ describe("usage_daily", () => {
         await close(second, { input_tokens: 20, output_tokens: 4000 + i }, "0.040000");
         await close(second, { input_tokens: 20, output_tokens: 4100 + i }, "0.041000"); // closed again: only the change counts
         await attempt(g, owner, at, 3); // opened, never priced (the worker died)
+        await close(await attempt(g, owner, at, 5, "gpt-5.5"), { input_tokens: 300 + i, output_tokens: 12 }, "0.001620"); // a text model's own
         const odd = await attempt(g, owner, at, 4);
         await close(odd, { input_tokens: "lots", output_tokens: null }, null); // a gateway reply with no numbers
         // The image lands a second after its attempt: across midnight for the first day.
@@ -114,6 +116,29 @@ describe("usage_daily", () => {
     await Promise.all(ids.map((g) => image(g, owner, at)));
     const [row] = await rollup(owner, "2026-10-15", "2026-10-16", "day");
     expect(row).toEqual({ key: "2026-10-15", requests: 36, images: 12, inputTokens: (35 * 36) / 2, outputTokens: 3600, costUsd: 0.036 });
+  });
+
+  it("groups an attempt that names its own model under that model, and takes it away by the same key", async () => {
+    const at = "2026-08-10T10:00:00Z";
+    const turn = await generation(owner, at, "gpt-image-2", "1536x1024", "medium");
+    await close(await attempt(turn, owner, at, 1, "gpt-5.5"), { input_tokens: 300, output_tokens: 40 }, "0.001900");
+    await close(await attempt(turn, owner, at, 2, "gpt-image-2"), { input_tokens: 20, output_tokens: 1584 }, "0.047680");
+    await image(turn, owner, at);
+    const other = await generation(owner, at, "gpt-image-2", "1536x1024", "medium");
+    await close(await attempt(other, owner, at, 1), { input_tokens: 10, output_tokens: 1000 }, "0.030000");
+    await image(other, owner, at);
+
+    const byModel = await rollup(owner, "2026-08-10", "2026-08-11", "model");
+    expect(byModel).toEqual(await fromRows(owner, "2026-08-10", "2026-08-11", "model"));
+    expect(byModel).toEqual([
+      { key: "gpt-5.5", requests: 1, images: 0, inputTokens: 300, outputTokens: 40, costUsd: 0.0019 },
+      { key: "gpt-image-2", requests: 2, images: 2, inputTokens: 30, outputTokens: 2584, costUsd: 0.07768 },
+    ]);
+
+    await sqlRows(Prisma.sql`DELETE FROM generations WHERE id = ${turn}::uuid`);
+    expect(await rollup(owner, "2026-08-10", "2026-08-11", "model")).toEqual([{ key: "gpt-image-2", requests: 1, images: 1, inputTokens: 10, outputTokens: 1000, costUsd: 0.03 }]);
+    const [{ left } = { left: -1 }] = await sqlRows<{ left: number }>(Prisma.sql`SELECT count(*)::int AS left FROM usage_daily WHERE model = 'gpt-5.5' AND day = '2026-08-10'`);
+    expect(left).toBe(0);
   });
 
   it("leaves no empty groups behind once everything of a day is deleted", async () => {

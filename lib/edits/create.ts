@@ -58,7 +58,7 @@ export async function startEdit(ownerId: string, form: FormData): Promise<{ id: 
     ...stored.map(({ image, sha256 }, index) => inputRow(index === 0 ? "source" : "reference", index, sha256, image)),
     ...(storedMask ? [inputRow("mask", 0, storedMask.sha256, storedMask.image)] : []),
   ];
-  return enqueueJob(ownerId, { kind: "edit", request, inputs, notices: prepared.notices }, settings.gateway, localRunner(), { sourceImageId: source, protect, inputs: rows });
+  return enqueueJob(ownerId, { kind: "edit", request, inputs, notices: prepared.notices }, settings.gateway, localRunner(), { edit: { sourceImageId: source, protect, inputs: rows } });
 }
 
 /** The history images the form names, each the owner's (404 naming the field otherwise) and a picture to edit. */

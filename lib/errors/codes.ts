@@ -23,6 +23,8 @@ export const API_ERROR_CODES = [
   "invalid_cursor",
   /** A generation still queued or running, asked to be deleted: cancel it first (409). */
   "generation_active",
+  /** A conversation whose turn is still queued or running, sent another message or asked to be deleted (409). */
+  "turn_active",
   /** A generation whose estimated cost would pass the daily or monthly budget, refused before sending (402). */
   "budget_exceeded",
   /** Anything else: logged on the server, told to the client without detail (500). */
@@ -58,6 +60,8 @@ export const JOB_ERROR_CODES = [
   "connection_refused",
   "connection_reset",
   "network_error",
+  /** An agent turn whose conversation (or message) no longer exists when it runs. */
+  "conversation_gone",
 ] as const;
 export type JobErrorCode = (typeof JOB_ERROR_CODES)[number];
 

@@ -25,9 +25,14 @@ export type GatewayEvent<T> =
       echo: Echo;
       usage: Usage | null;
       revisedPrompt: string | null;
-      /** What the agent model wrote beside the image (Responses API only). */
-      text?: string;
     };
+
+/**
+ * What a Responses API conversation streams beside the images (lib/gateway/responses.ts): the text
+ * model's words as they are written, and the tool starting a picture.
+ */
+export type TextEvent = { type: "text"; delta: string };
+export type DrawingEvent = { type: "drawing" };
 
 /** Where an image's decoded bytes go as they arrive; `abort()` drops them, also after `end()`. */
 export type ImageSink<T> = ByteSink<T>;
@@ -50,29 +55,42 @@ export const usageSchema = z.object({
 export type JsonMessage = SseMessage & { json: Record<string, unknown> };
 
 /** How one endpoint's events read: which fields hold images, and what each message means. */
-export interface EventDecoder<T> {
+export interface EventDecoder<T, E extends { type: string } = GatewayEvent<T>> {
   /** Field names whose string values are images, streamed to sinks wherever they sit in a message. */
   readonly imageFields: ReadonlySet<string>;
   /**
    * The event a message makes, or null. The decoder owns the message's images from here: those it
    * does not hand on in an event (now or later) it drops with `message.discard()`. A throw drops them.
    */
-  decode(message: JsonMessage): GatewayEvent<T> | null;
-  /** The stream ended without a completed event: drop the images kept for a later event. */
+  decode(message: JsonMessage): E | null;
+  /** The stream ended without its last event: drop the images kept for a later event. */
   abort(): void;
+  /**
+   * The event that ends the stream, and what to say when the stream stops before it: by default
+   * `completed` (one image per request); a conversation goes on past its images to `done`.
+   */
+  readonly last?: { type: E["type"]; unfinished: string };
 }
 
-export type StreamRequest<T> = {
+export type StreamRequest<T, E extends { type: string } = GatewayEvent<T>> = {
   /** Sends the request through the SDK, which turns error answers into APIErrors; the body is read here. */
   send(client: OpenAI, signal: AbortSignal): Promise<Response>;
-  decoder: EventDecoder<T>;
+  decoder: EventDecoder<T, E>;
 };
 
+const IMAGE_STREAM_END = { type: "completed", unfinished: "The gateway's stream ended before the image was complete." } as const;
+
 /**
- * Yields partials then exactly one `completed`, or throws a GatewayError (or a SinkFailure when
- * the sink failed). Each image's bytes go to a sink from `openSink` as they arrive, never whole.
+ * Yields partials then exactly one `completed` (or the decoder's own events up to its last one),
+ * or throws a GatewayError (or a SinkFailure when the sink failed). Each image's bytes go to a
+ * sink from `openSink` as they arrive, never whole.
  */
-export async function* streamEvents<T>(gateway: Gateway, limits: StreamLimits, openSink: () => ImageSink<T>, request: StreamRequest<T>): AsyncGenerator<GatewayEvent<T>> {
+export async function* streamEvents<T, E extends { type: string } = GatewayEvent<T>>(
+  gateway: Gateway,
+  limits: StreamLimits,
+  openSink: () => ImageSink<T>,
+  request: StreamRequest<T, E>,
+): AsyncGenerator<E> {
   const watchdog = new Watchdog(limits);
   const client = new OpenAI({
     baseURL: gateway.baseURL,
@@ -83,6 +101,7 @@ export async function* streamEvents<T>(gateway: Gateway, limits: StreamLimits, o
     fetch: watchdog.fetch,
   });
   const { decoder } = request;
+  const last = decoder.last ?? IMAGE_STREAM_END;
   let completed = false;
   let body: ReadableStreamDefaultReader<Uint8Array> | undefined;
   const arrived: SseMessage[] = [];
@@ -106,7 +125,7 @@ export async function* streamEvents<T>(gateway: Gateway, limits: StreamLimits, o
         mark("gw:event");
         const event = takeEvent(arrived.shift()!, decoder, response.headers);
         if (!event) continue;
-        if (event.type === "completed") completed = true;
+        if (event.type === last.type) completed = true;
         yield event;
       }
     }
@@ -122,14 +141,14 @@ export async function* streamEvents<T>(gateway: Gateway, limits: StreamLimits, o
     if (body) void (completed ? drain(body) : body.cancel().catch(() => undefined));
   }
   // A stream that stops short (or is stopped) says why instead of ending quietly.
-  if (!completed) throw watchdog.reason() ?? new GatewayError("bad_response", "truncated_stream", "The gateway's stream ended before the image was complete.");
+  if (!completed) throw watchdog.reason() ?? new GatewayError("bad_response", "truncated_stream", last.unfinished);
 }
 
 /**
  * One SSE message as the SDK would read it: `[DONE]` is skipped, the data must be JSON, and an
  * `error` event (or data carrying `error`) is the gateway failing mid-stream.
  */
-function takeEvent<T>(message: SseMessage, decoder: EventDecoder<T>, headers: Headers): GatewayEvent<T> | null {
+function takeEvent<T, E extends { type: string }>(message: SseMessage, decoder: EventDecoder<T, E>, headers: Headers): E | null {
   try {
     if (!message.json) {
       if (message.text.startsWith("[DONE]")) return null;

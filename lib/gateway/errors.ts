@@ -59,6 +59,9 @@ export function fromApiError(error: APIError, rawBody?: unknown): GatewayError {
   const status = error.status;
   const up = upstreamFields(error, rawBody);
   const withStatus = { httpStatus: status };
+  // A refusal is one whether it came as the answer or mid-stream (the Responses API fails a started
+  // response with it): never the transient "upstream" error a retry may fix.
+  if (up.code === "moderation_blocked" || up.type === "image_generation_user_error") return refusal(up.code, up.message, withStatus);
   if (status === undefined) {
     // A mid-stream `event: error` or a data payload with an `error` key: the SDK gives no status.
     return new GatewayError("upstream", up.code ?? up.type ?? "stream_error", `The gateway reported an error mid-stream: ${up.message}`);
@@ -71,9 +74,6 @@ export function fromApiError(error: APIError, rawBody?: unknown): GatewayError {
     const when = wait !== undefined ? ` Try again in ${Math.ceil(wait / 1000)} s.` : " Try again later.";
     return new GatewayError("rate_limit", up.code ?? "rate_limit_exceeded", `Usage limit reached on the gateway account (${up.message}).${when}`, { ...withStatus, retryAfterMs: wait });
   }
-  if (up.code === "moderation_blocked" || up.type === "image_generation_user_error") {
-    return new GatewayError("moderation", up.code ?? "moderation_blocked", `The gateway's safety system refused this prompt: ${up.message} Rephrase it; explicit constraints such as "adults, non-explicit, fully clothed" lower refusals.`, withStatus);
-  }
   if (status >= 400 && status < 500) {
     const field = up.param;
     const about = field ? ` (field: ${field})` : "";
@@ -83,6 +83,10 @@ export function fromApiError(error: APIError, rawBody?: unknown): GatewayError {
     return new GatewayError("upstream", up.code ?? up.type ?? "upstream_error", `The gateway's upstream gave no image (502: ${up.message}).`, withStatus);
   }
   return new GatewayError("server", up.code ?? up.type ?? `http_${status}`, `The gateway failed (${status}: ${up.message}).`, withStatus);
+}
+
+function refusal(code: string | undefined, message: string, extra: { httpStatus?: number }): GatewayError {
+  return new GatewayError("moderation", code ?? "moderation_blocked", `The gateway's safety system refused this prompt: ${message} Rephrase it; explicit constraints such as "adults, non-explicit, fully clothed" lower refusals.`, extra);
 }
 
 /** Maps anything thrown while calling the gateway to a GatewayError; `rawBody` is an error answer's JSON. */

@@ -59,7 +59,14 @@ export type EndEvent = {
   costUsd: number | null;
 };
 
-export type GenerationEventMap = { status: StatusEvent; partial: PartialEvent; image: ImageEvent; end: EndEvent };
+/**
+ * An agent turn's text model writing: each delta as it arrives (several may be joined into one
+ * event when they come faster than they are stored). The reply is their concatenation, in order;
+ * the whole text is the turn's assistant message once the turn ends.
+ */
+export type TextEvent = { delta: string; textSoFar?: never };
+
+export type GenerationEventMap = { status: StatusEvent; text: TextEvent; partial: PartialEvent; image: ImageEvent; end: EndEvent };
 export type GenerationEventType = keyof GenerationEventMap;
 export type GenerationEvent = {
   [K in GenerationEventType]: { id: number; type: K; data: GenerationEventMap[K] };

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { env, resetEnvCache } from "@/lib/env";
-import { costOf, pricesFor, tableCostPerImage } from "@/lib/jobs/cost";
+import { costOf, pricedAsText, pricesFor, tableCostPerImage } from "@/lib/jobs/cost";
 
 /** Prices per model and token kind, from the settings, and what one usage record costs at them. */
 const saved = { ...process.env };
@@ -64,5 +64,14 @@ describe("costOf", () => {
   it("prices a size from the table when there is no history", () => {
     expect(tableCostPerImage("1024x1024", "high", 0, prices)).toBeCloseTo((4160 * 30) / 1e6, 12);
     expect(tableCostPerImage("1024x1024", "low", 2, prices)).toBeCloseTo(((272 + 200) * 30) / 1e6, 12);
+  });
+});
+
+describe("pricedAsText", () => {
+  it("bills a text model's usage as text, its cached input at the cached price", () => {
+    const prices = pricesFor("gpt-5.5", settings({ PRICES_BY_MODEL: JSON.stringify({ "gpt-5.5": { textInputPerM: 2, cachedTextInputPerM: 0.5, textOutputPerM: 16 } }) }));
+    const usage = { input_tokens: 1200, input_tokens_details: { cached_tokens: 200 }, output_tokens: 300, total_tokens: 1500 };
+    expect(pricedAsText(usage, prices)).toEqual({ costUsd: expect.closeTo((1000 * 2 + 200 * 0.5 + 300 * 16) / 1e6, 12) as unknown, prices });
+    expect(pricedAsText(null, prices)).toBeUndefined();
   });
 });

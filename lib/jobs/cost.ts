@@ -77,6 +77,22 @@ export function priced(usage: Usage | null | undefined, prices: PriceSnapshot): 
 }
 
 /**
+ * A text model's usage (an agent turn's `response.usage`) as `costOf` reads it: it names no image
+ * tokens, and without them `costOf` would take its output for image output. Its input pictures are
+ * input tokens of the text model, billed as such.
+ */
+export function pricedAsText(usage: Usage | null | undefined, prices: PriceSnapshot): PricedUsage | undefined {
+  if (!usage) return undefined;
+  const cached = usage.input_tokens_details?.cached_tokens;
+  const text: Usage = {
+    ...usage,
+    input_tokens_details: { text_tokens: usage.input_tokens, image_tokens: 0, ...(cached !== undefined ? { cached_tokens: cached } : {}) },
+    output_tokens_details: { text_tokens: usage.output_tokens, image_tokens: 0 },
+  };
+  return priced(text, prices);
+}
+
+/**
  * gpt-image-2 output image tokens for one 1024x1024 image at each quality; other sizes scale with
  * their pixels, and each partial preview adds PARTIAL_IMAGE_TOKENS. The same formula the simulator
  * bills with (simulator/usage.ts). `auto` quality counts as medium, `auto` size as AUTO_SIZE.

@@ -3,7 +3,7 @@ import type { Gateway } from "@/lib/env";
 import type { GatewayEvent, ImageSink, StreamLimits } from "@/lib/gateway/client";
 import { editImage, type EditCall, type InputImage } from "@/lib/gateway/edit";
 import { generateImage, type ImageCall } from "@/lib/gateway/generate";
-import type { EditInputs, Job } from "@/lib/jobs/payload";
+import type { EditInputs, ImageJobPayload, Job } from "@/lib/jobs/payload";
 import { blobStore, StorageError } from "@/lib/storage";
 
 /**
@@ -31,7 +31,7 @@ export function requestImage<T>(gateway: Gateway, ask: ImageAsk, step: { size: s
  * The job's ask. An edit's inputs are read from the store once per run, held for all its images
  * and attempts; one that cannot be read is a StorageError (the store's fault, never retried).
  */
-export async function askOf(job: Job): Promise<ImageAsk> {
+export async function askOf(job: Job<ImageJobPayload>): Promise<ImageAsk> {
   const { payload } = job;
   const request = payload.request;
   const common = {

@@ -1,14 +1,16 @@
 import "server-only";
 import { z } from "zod";
+import { agentSettingsSchema, type AgentSettings } from "@/lib/agent/settings";
 import type { Lease } from "@/lib/db/lease";
 import { editRequestSchema, FORMATS, generationRequestSchema, type EditRequest, type GenerationRequest } from "@/lib/generations/request-schema";
 
 /**
  * What a job runs, stored once on its row (`kind` + the `request` column) and read back by the
  * claim: the request as the person sent it, validated. `generate` and `edit` (the same runner,
- * another endpoint: lib/jobs/image-request.ts); `agent-turn` adds a kind and a runner.
+ * another endpoint: lib/jobs/image-request.ts); `agent-turn`, one reply in an agent conversation
+ * (its own runner: lib/jobs/run-turn.ts).
  */
-export const JOB_KINDS = ["generate", "edit"] as const;
+export const JOB_KINDS = ["generate", "edit", "agent-turn"] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 /**
@@ -24,15 +26,25 @@ export type EditInputs = {
   referenceImageIds: string[];
 };
 
-export type JobPayload =
+/**
+ * An agent turn: which conversation, the user message it answers (the conversation as stored up to
+ * that message is the request: lib/db/conversations.ts turnContext), and the tool's settings as
+ * they were when the message was sent.
+ */
+export type AgentTurnPayload = { kind: "agent-turn"; conversationId: string; userMessageId: string; settings: AgentSettings };
+
+/** The jobs run image by image against the image endpoints (run-generation.ts). */
+export type ImageJobPayload =
   | { kind: "generate"; request: GenerationRequest }
   | { kind: "edit"; request: EditRequest; inputs: EditInputs; /** What the person was told when it was queued (an image resized). */ notices: string[] };
 
+export type JobPayload = ImageJobPayload | AgentTurnPayload;
+
 /** A job as a worker runs it: its payload, and the lease every write it makes must hold. */
-export type Job = {
+export type Job<P extends JobPayload = JobPayload> = {
   id: string;
   ownerId: string;
-  payload: JobPayload;
+  payload: P;
   large: boolean;
   runCount: number;
   cancelRequested: boolean;
@@ -49,9 +61,10 @@ export type Job = {
 
 export class PayloadError extends Error {}
 
-/** What the `request` column holds: a generation's request itself; an edit's request with its inputs. */
+/** What the `request` column holds: a generation's request itself; an edit's request with its inputs; a turn's payload but its kind. */
 export function storedPayload(payload: JobPayload): unknown {
   if (payload.kind === "generate") return payload.request;
+  if (payload.kind === "agent-turn") return { conversationId: payload.conversationId, userMessageId: payload.userMessageId, settings: payload.settings };
   return { request: payload.request, inputs: payload.inputs, notices: payload.notices };
 }
 
@@ -68,6 +81,7 @@ const storedEdit = z.object({
   }),
   notices: z.array(z.string()),
 });
+const storedTurn = z.object({ conversationId: z.uuid(), userMessageId: z.uuid(), settings: z.unknown() });
 
 /**
  * Reads a stored payload. It was checked when it was queued; it is checked again here because a
@@ -80,6 +94,10 @@ export function readPayload(kind: string, stored: unknown): JobPayload {
   if (kind === "edit") {
     const edit = parsed(storedEdit, stored);
     return { kind, request: parsed(editRequestSchema(rules), edit.request), inputs: edit.inputs, notices: edit.notices };
+  }
+  if (kind === "agent-turn") {
+    const turn = parsed(storedTurn, stored);
+    return { kind, conversationId: turn.conversationId, userMessageId: turn.userMessageId, settings: parsed(agentSettingsSchema(rules), turn.settings) };
   }
   throw new PayloadError(`This studio cannot run jobs of kind "${kind}"`);
 }

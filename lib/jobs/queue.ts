@@ -2,7 +2,8 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { claimNext, insertJob, type ClaimedRow, type NewJob } from "@/lib/db/generation-queue";
 import type { Gateway } from "@/lib/env";
-import type { EditRequest, GenerationRequest } from "@/lib/generations/request-schema";
+import type { GenerationParameters } from "@/lib/generations/parameters";
+import { MODELS, type GenerationRequest } from "@/lib/generations/request-schema";
 import { isExperimentalSize, SIZE_LIMITS } from "@/lib/images/size-rules";
 import type { LocalRunner } from "@/lib/jobs/local-runner";
 import { readPayload, storedPayload, type Job, type JobPayload } from "@/lib/jobs/payload";
@@ -20,11 +21,13 @@ export async function enqueueGeneration(ownerId: string, request: GenerationRequ
 }
 
 /**
- * Creates a job of any kind the same way. An edit's row is born with its inputs' rows (their
- * bytes already in the store: lib/edits/create.ts) in the same statement.
+ * What a job's row is born with beside its payload: an edit's inputs' rows (their bytes already in
+ * the store: lib/edits/create.ts); a turn's user message and its attachments (lib/agent).
  */
-export async function enqueueJob(ownerId: string, payload: JobPayload, gateway: Gateway, runner?: LocalRunner, edit?: NewJob["edit"]): Promise<{ id: string }> {
-  const request = payload.request;
+export type JobRows = Pick<NewJob, "edit" | "turn">;
+
+/** Creates a job of any kind the same way, its rows (`JobRows`) in the same statement. */
+export async function enqueueJob(ownerId: string, payload: JobPayload, gateway: Gateway, runner?: LocalRunner, rows: JobRows = {}): Promise<{ id: string }> {
   const id = randomUUID();
   const large = isLarge(payload);
   const slot = runner?.reserve(large) ?? null;
@@ -32,7 +35,7 @@ export async function enqueueJob(ownerId: string, payload: JobPayload, gateway: 
   let stored: Promise<void>;
   try {
     stored = insertJob(
-      { id, ownerId, kind: payload.kind, payload: storedPayload(payload), columns: columnsOf(request), large, gateway, ...(edit ? { edit } : {}) },
+      { id, ownerId, kind: payload.kind, payload: storedPayload(payload), columns: columnsOf(payload, rows), large, gateway, ...rows },
       slot ? { workerId: slot.workerId, token, leaseMs: slot.leaseMs } : null,
     );
   } catch (error) {
@@ -49,6 +52,7 @@ export async function enqueueJob(ownerId: string, payload: JobPayload, gateway: 
  * image's size, so that size decides.
  */
 function isLarge(payload: JobPayload): boolean {
+  if (payload.kind === "agent-turn") return isExperimentalSize(payload.settings.size);
   const first = payload.kind === "edit" ? payload.inputs.images[0] : undefined;
   if (payload.request.size === "auto" && first) return first.width * first.height > SIZE_LIMITS.experimentalAbovePixels;
   return isExperimentalSize(payload.request.size);
@@ -56,9 +60,28 @@ function isLarge(payload: JobPayload): boolean {
 
 /**
  * The columns history shows and filters on, taken from the request once. An edit takes no
- * `moderation`: the gateway moderates it at its default, `auto`, which is what its row says.
+ * `moderation`: the gateway moderates it at its default, `auto`, which is what its row says. A
+ * turn's prompt is its message, its model the image tool's (the text model is in its payload); it
+ * asks for one image (the tool may make none, or more) and has no fallback ladder.
  */
-function columnsOf(request: GenerationRequest | EditRequest) {
+function columnsOf(payload: JobPayload, rows: JobRows): GenerationParameters {
+  if (payload.kind === "agent-turn") {
+    const s = payload.settings;
+    return {
+      prompt: rows.turn?.text ?? "",
+      model: MODELS[0],
+      size: s.size,
+      quality: s.quality,
+      outputFormat: s.format,
+      outputCompression: s.compression,
+      background: s.background,
+      moderation: "auto",
+      n: 1,
+      partialImages: s.partialImages,
+      fallback: false,
+    };
+  }
+  const request = payload.request;
   return {
     prompt: request.prompt,
     model: request.model,

@@ -11,7 +11,7 @@ import type { EndEvent, ErrorInfo, FinalStatus } from "@/lib/generations/events"
 import { roundUsd } from "@/lib/jobs/cost";
 import { fidelityNotice } from "@/lib/edits/notices";
 import { askOf, type ImageAsk } from "@/lib/jobs/image-request";
-import type { Job } from "@/lib/jobs/payload";
+import type { ImageJobPayload, Job } from "@/lib/jobs/payload";
 import { storeThumbnail } from "@/lib/jobs/pictures";
 import { runImage, type ImageOutcome } from "@/lib/jobs/run-image";
 import type { Semaphore } from "@/lib/jobs/semaphore";
@@ -33,7 +33,7 @@ import { StorageError } from "@/lib/storage";
  */
 export type JobOutcome = FinalStatus | "requeued" | "lost";
 
-export async function runGeneration(job: Job, env: Env, slots: Semaphore, signal: AbortSignal): Promise<JobOutcome> {
+export async function runGeneration(job: Job<ImageJobPayload>, env: Env, slots: Semaphore, signal: AbortSignal): Promise<JobOutcome> {
   try {
     return await run(job, env, slots, signal);
   } catch (error) {
@@ -42,7 +42,7 @@ export async function runGeneration(job: Job, env: Env, slots: Semaphore, signal
   }
 }
 
-async function run(job: Job, env: Env, slots: Semaphore, signal: AbortSignal): Promise<JobOutcome> {
+async function run(job: Job<ImageJobPayload>, env: Env, slots: Semaphore, signal: AbortSignal): Promise<JobOutcome> {
   const { lease, payload } = job;
   const request = payload.request;
   // A first run starts from nothing; a re-run keeps the images and counts the attempts it already has.
@@ -101,7 +101,7 @@ async function run(job: Job, env: Env, slots: Semaphore, signal: AbortSignal): P
 }
 
 /** How the run ends, by what stopped it: nothing, the worker, the lease, the store or the database. */
-async function conclude(job: Job, env: Env, signal: AbortSignal, outcomes: ImageOutcome[], hard: unknown): Promise<JobOutcome> {
+async function conclude(job: Job<ImageJobPayload>, env: Env, signal: AbortSignal, outcomes: ImageOutcome[], hard: unknown): Promise<JobOutcome> {
   if (hard instanceof LeaseLost || signal.reason === LEASE_LOST || signal.reason === NOT_STORED) return "lost";
   if (hard instanceof StorageError) {
     return finish(job, env, outcomes, { forced: { code: "storage_error", message: `${hard.message}. The generation was not tried again.` } });
@@ -121,7 +121,7 @@ async function conclude(job: Job, env: Env, signal: AbortSignal, outcomes: Image
 
 type Ending = { cancelled?: boolean; forced?: ErrorInfo };
 
-async function finish(job: Job, env: Env, outcomes: ImageOutcome[], ending: Ending): Promise<FinalStatus> {
+async function finish(job: Job<ImageJobPayload>, env: Env, outcomes: ImageOutcome[], ending: Ending): Promise<FinalStatus> {
   const { lease, payload } = job;
   const n = payload.request.n;
   const [finals, clock, firstPartial, ledger] = await Promise.all([
@@ -185,7 +185,7 @@ export function errorInfo(error: GatewayError): ErrorInfo {
   return { code: error.code, message: error.message, ...(error.extra.field ? { field: error.extra.field } : {}) };
 }
 
-function sumUsage(list: (Usage | null)[]): Usage | null {
+export function sumUsage(list: (Usage | null)[]): Usage | null {
   const present = list.filter((u): u is Usage => u !== null);
   if (present.length === 0) return null;
   const sum = (pick: (u: Usage) => number | undefined) => present.reduce((acc, u) => acc + (pick(u) ?? 0), 0);

@@ -197,7 +197,7 @@ async function guardedPicture(ask: ImageAsk, picture: FinalPicture): Promise<Gua
   return guardPicture(picture, ask.guard);
 }
 
-function imageEvent(imageIndex: number, imageId: string, picture: FinalPicture, step: string): Extract<GenerationEvent, { type: "image" }>["data"] {
+export function imageEvent(imageIndex: number, imageId: string, picture: FinalPicture, step: string): Extract<GenerationEvent, { type: "image" }>["data"] {
   return {
     imageIndex,
     imageId,
@@ -220,25 +220,26 @@ async function status(ctx: Ctx, message: string, attempt?: number, options: Omit
   await write(ctx, "status", { status: "running", message, imageIndex: ctx.job.imageIndex, ...(attempt ? { attempt } : {}) }, options);
 }
 
-class OwnFailure extends Error {}
+/** A failure of the studio's own parts (its store, its database): never the gateway's, never retried. */
+export class OwnFailure extends Error {}
 const BOOKING_FAILED = "booking failed";
 /** The longest an attempt's bookkeeping waits for the gateway to answer before it is written anyway. */
 const BOOK_AFTER_MS = 50;
 
 /** Marks failures of the studio's own parts; a GatewayError (an image that does not decode) stays one. */
-function ours<T>(work: Promise<T>): Promise<T> {
+export function ours<T>(work: Promise<T>): Promise<T> {
   return work.catch((error: unknown) => {
     throw error instanceof GatewayError ? error : new OwnFailure("the studio failed", { cause: error });
   });
 }
 
 /** Why a try stopped when its signal fired: cancelled by the person, or stopped with its siblings. */
-function stopped(signal: AbortSignal): GatewayError {
+export function stopped(signal: AbortSignal): GatewayError {
   const reason: unknown = signal.reason;
   return reason instanceof GatewayError ? reason : new GatewayError("cancelled", "cancelled", "The generation was cancelled.");
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(done, ms);
     signal.addEventListener("abort", done, { once: true });

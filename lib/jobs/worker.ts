@@ -6,9 +6,10 @@ import type { Lease } from "@/lib/db/lease";
 import { env, type Env } from "@/lib/env";
 import { listen } from "@/lib/db/listener";
 import { localRunner, setLocalRunner, type LocalRunner, type Slot } from "@/lib/jobs/local-runner";
-import type { Job } from "@/lib/jobs/payload";
+import type { AgentTurnPayload, ImageJobPayload, Job } from "@/lib/jobs/payload";
 import { claimJob, type Claim } from "@/lib/jobs/queue";
-import { runGeneration } from "@/lib/jobs/run-generation";
+import { runGeneration, type JobOutcome } from "@/lib/jobs/run-generation";
+import { runTurn } from "@/lib/jobs/run-turn";
 import { Semaphore } from "@/lib/jobs/semaphore";
 import { everyAfter } from "@/lib/jobs/every-after";
 import { CANCELLED, LEASE_LOST, NOT_STORED, SHUTDOWN } from "@/lib/jobs/stop";
@@ -96,7 +97,7 @@ export async function startWorker(options: { log?: (line: string) => void; setti
     mark("worker:start");
     const controller = new AbortController();
     job.stored?.catch(() => controller.abort(NOT_STORED));
-    const done = runGeneration(job, settings, slots, controller.signal)
+    const done = runJob(job, settings, slots, controller.signal)
       .then(async (outcome) => {
         if (outcome === "requeued" && controller.signal.reason === SHUTDOWN) {
           await handBack(job.lease, "The server is restarting; this generation will continue shortly");
@@ -204,6 +205,16 @@ export async function startWorker(options: { log?: (line: string) => void; setti
   };
   setLocalRunner(worker);
   return worker;
+}
+
+/** The runner for the job's kind: an agent turn's own, or the image runner (generations and edits). */
+function runJob(job: Job, settings: Env, slots: Semaphore, signal: AbortSignal): Promise<JobOutcome> {
+  if (isTurn(job)) return runTurn(job, settings, slots, signal);
+  return runGeneration(job as Job<ImageJobPayload>, settings, slots, signal);
+}
+
+function isTurn(job: Job): job is Job<AgentTurnPayload> {
+  return job.payload.kind === "agent-turn";
 }
 
 function waitingOf(claim: Claim): number {

@@ -3,6 +3,7 @@ import { notFound } from "@/lib/errors";
 import { requireUuid, route } from "@/lib/http/route";
 import { followGeneration } from "@/lib/sse/follow";
 import { resumeAfter } from "@/lib/sse/encode";
+import { sseResponse } from "@/lib/sse/response";
 
 export const dynamic = "force-dynamic";
 
@@ -11,12 +12,5 @@ export const GET = route<{ id: string }>(async ({ request, ownerId, params }) =>
   const id = requireUuid(params.id, "Generation");
   if (!(await findOwnedGeneration(ownerId, id))) throw notFound("Generation");
   const after = resumeAfter(request.headers.get("last-event-id"), new URL(request.url).searchParams.get("lastEventId"));
-  return new Response(followGeneration(id, after, request.signal), {
-    headers: {
-      "Content-Type": "text/event-stream; charset=utf-8",
-      "Cache-Control": "no-cache, no-transform",
-      Connection: "keep-alive",
-      "X-Accel-Buffering": "no",
-    },
-  });
+  return sseResponse(followGeneration(id, after, request.signal));
 });
