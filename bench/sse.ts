@@ -1,10 +1,12 @@
 import { median, readEvents, startStudio } from "./harness";
+import { agentBench } from "./sse-agent";
 
 /**
  * `npm run bench:sse`: how much the studio adds between the gateway and the browser. In one run,
  * against the simulator with fixed latency, it measures time to the first partial and to the final
  * image (a) streamed straight from the simulator and (b) through the studio: POST, queue, worker,
- * storage, event row, NOTIFY, SSE, then fetching the stored bytes the event points to.
+ * storage, event row, NOTIFY, SSE, then fetching the stored bytes the event points to. Then the
+ * agent path (bench/sse-agent.ts): first streamed text and first tool partial, both ways.
  */
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const LATENCY = 600; // simulator: first partial at 600 ms, final 750 ms after the last partial
@@ -99,6 +101,7 @@ async function main(): Promise<void> {
       console.log(`${" ".repeat(11)} | first partial added: ${verdict(em.firstPartial - dm.firstPartial, TARGET_FIRST_PARTIAL_MS)}`);
       if (size === "3840x2160") console.log(`${" ".repeat(11)} | 4K final added:      ${verdict(em.final - dm.final, TARGET_4K_FINAL_MS)}`);
     }
+    console.log((await agentBench(studio.baseUrl, studio.simUrl, RUNS)).join("\n"));
   } finally {
     await studio.stop();
   }
