@@ -3,8 +3,9 @@
 import { useEffect, useReducer, useRef } from "react";
 import { flushSync } from "react-dom";
 import { turnEventsUrl } from "@/components/agent/agent-api";
-import { reduceTurn, TURN_EVENT_TYPES, turnStateFor, type TurnEvent, type TurnEventType, type TurnState } from "@/components/agent/turn-state";
+import { reduceTurn, TURN_EVENT_TYPES, turnStateFor, type TurnEvent, type TurnState } from "@/components/agent/turn-state";
 import type { EndEvent } from "@/lib/generations/events";
+import { parseEvent } from "@/components/studio/parse-event";
 
 /**
  * Follows one turn's event stream. The server replays every event from the start, so the same
@@ -24,7 +25,7 @@ export function useTurnEvents(conversationId: string, turnId: string | null, onE
     let ended = false;
     const listeners = TURN_EVENT_TYPES.map((type) => {
       const listener = (message: MessageEvent<string>) => {
-        const event = parseEvent(type, message);
+        const event = parseEvent<TurnEvent>(type, message);
         if (!event) return;
         // Pictures are what a person waits for: commit them now rather than in the next batch.
         if (type === "partial" || type === "image") flushSync(() => dispatch({ type: "event", turnId, event }));
@@ -52,17 +53,4 @@ export function useTurnEvents(conversationId: string, turnId: string | null, onE
   }, [conversationId, turnId]);
 
   return turnId ? turnStateFor(state, turnId) : null;
-}
-
-function parseEvent(type: TurnEventType, message: MessageEvent<string>): TurnEvent | null {
-  let data: unknown;
-  try {
-    data = JSON.parse(message.data);
-  } catch {
-    return null;
-  }
-  if (typeof data !== "object" || data === null) return null;
-  const id = message.lastEventId === "" ? null : Number(message.lastEventId);
-  // The server is the one writer of this vocabulary (lib/generations/events.ts); trust its shape.
-  return { id: id !== null && Number.isFinite(id) ? id : null, type, data } as TurnEvent;
 }

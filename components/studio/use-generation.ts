@@ -9,6 +9,7 @@ import {
   type GenerationState,
   type IncomingEvent,
 } from "@/components/studio/generation-state";
+import { parseEvent } from "@/components/studio/parse-event";
 
 /**
  * Follows one generation's event stream. The server replays every event from the start, so the
@@ -22,7 +23,7 @@ export function useGeneration(id: string): GenerationState {
     const source = new EventSource(`/api/generations/${encodeURIComponent(id)}/events`);
     const listeners = EVENT_TYPES.map((type) => {
       const listener = (message: MessageEvent<string>) => {
-        const event = parseEvent(type, message);
+        const event = parseEvent<IncomingEvent>(type, message);
         if (!event) return;
         // Pictures are what a person waits for: commit them now rather than in the next batch.
         if (type === "partial" || type === "image") flushSync(() => dispatch({ type: "event", event }));
@@ -46,17 +47,4 @@ export function useGeneration(id: string): GenerationState {
   }, [id]);
 
   return state;
-}
-
-function parseEvent(type: IncomingEvent["type"], message: MessageEvent<string>): IncomingEvent | null {
-  let data: unknown;
-  try {
-    data = JSON.parse(message.data);
-  } catch {
-    return null;
-  }
-  if (typeof data !== "object" || data === null) return null;
-  const id = message.lastEventId === "" ? null : Number(message.lastEventId);
-  // The server is the one writer of this vocabulary (lib/generations/events.ts); trust its shape.
-  return { id: id !== null && Number.isFinite(id) ? id : null, type, data } as IncomingEvent;
 }

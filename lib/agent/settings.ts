@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { issueField } from "@/lib/errors/zod";
-import { BACKGROUNDS, FORMATS, QUALITIES, type RequestRules } from "@/lib/generations/request-schema";
+import { BACKGROUNDS, choice, FORMATS, QUALITIES, whole, type RequestRules } from "@/lib/generations/request-schema";
 import { checkSize } from "@/lib/images/size-rules";
 import { printable, storableText } from "@/lib/validation/storable-text";
 
@@ -37,16 +37,6 @@ export const DEFAULT_AGENT_SETTINGS: Omit<AgentSettings, "textModel"> = {
   partialImages: 2,
   action: "auto",
 };
-
-const choice = <T extends readonly [string, ...string[]]>(values: T, field: string) =>
-  z.enum(values, { error: () => `${field} must be one of: ${values.join(", ")}` });
-
-const whole = (field: string, min: number, max: number) =>
-  z
-    .number({ error: () => `${field} must be a number from ${min} to ${max}` })
-    .int({ error: `${field} must be a whole number` })
-    .min(min, { error: `${field} must be at least ${min}` })
-    .max(max, { error: `${field} must be at most ${max}` });
 
 function buildSchema(rules: RequestRules) {
   return z

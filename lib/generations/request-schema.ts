@@ -22,10 +22,11 @@ export type RequestRules = {
   allowTransparent: boolean;
 };
 
-const choice = <T extends readonly [string, ...string[]]>(values: T, field: string) =>
+/** One of a list, named in the message (also the agent settings' rule: lib/agent/settings.ts). */
+export const choice = <T extends readonly [string, ...string[]]>(values: T, field: string) =>
   z.enum(values, { error: () => `${field} must be one of: ${values.join(", ")}` });
 
-const whole = (field: string, min: number, max: number) =>
+export const whole = (field: string, min: number, max: number) =>
   z
     .number({ error: () => `${field} must be a number from ${min} to ${max}` })
     .int({ error: `${field} must be a whole number` })
