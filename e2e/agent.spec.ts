@@ -57,10 +57,34 @@ test("a conversation: streamed text, a partial then the image, a follow-up that 
   expect(sent[1]!.body?.inputImages).toHaveLength(1);
   expect(sent[2]!.body?.inputImages).toHaveLength(1);
 
+  // The ledger keeps the text model and the image tool apart: the usage page's groups by model show both.
+  const usage = (await (await page.request.get("/api/usage?group=model")).json()) as { rows: { key: string; requests: number; costUsd: number }[] };
+  const byModel = new Map(usage.rows.map((r) => [r.key, r]));
+  expect(byModel.get("gpt-5.5")?.costUsd).toBeGreaterThan(0);
+  expect(byModel.get("gpt-image-2")?.costUsd).toBeGreaterThan(0);
+
   // The image is an ordinary generation in history.
   await generated(page).first().click();
   await expect(page).toHaveURL(/\/history\/[0-9a-f-]{36}$/);
   await expect(page.getByRole("img", { name: /^Generated image 1/ })).toBeVisible();
+});
+
+test("an image picked from history goes with the message", async ({ page }) => {
+  const before = (await responsesRequests()).length;
+  await page.goto("/agent");
+  await page.getByRole("button", { name: "New conversation" }).click();
+  await expect(page).toHaveURL(/\/agent\?c=/);
+  await page.getByRole("button", { name: "Pick from history" }).click();
+  const dialog = page.getByRole("dialog", { name: "Pick from history" });
+  const first = dialog.getByRole("button", { name: /^Pick / }).first();
+  await first.click();
+  await expect(first).toHaveAttribute("aria-pressed", "true");
+  await dialog.getByRole("button", { name: "Done" }).click();
+  await expect(page.getByRole("list", { name: "Chosen images" }).getByRole("img")).toHaveCount(1);
+  await send(page, "add a moon to this picture");
+  await expect(generated(page)).toHaveCount(1);
+  const [sent] = (await responsesRequests()).slice(before);
+  expect(sent!.body?.inputImages).toHaveLength(1);
 });
 
 test("a refusal ends the turn with the contract's message and is not retried", async ({ page }) => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { AgentRequestError, deleteConversation, fetchConversation, listConversations, sendMessage, turnEventsUrl } from "@/components/agent/agent-api";
+import { AgentRequestError, deleteConversation, fetchConversation, listConversations, listHistoryPicks, sendMessage, turnEventsUrl } from "@/components/agent/agent-api";
 import { buildMessageBody } from "@/components/agent/message-body";
 
 const CONVERSATION = "33333333-3333-4333-8333-333333333333";
@@ -120,4 +120,35 @@ describe("sendMessage", () => {
 
 it("builds the turn's event stream address", () => {
   expect(turnEventsUrl(CONVERSATION, "t1")).toBe(`/api/conversations/${CONVERSATION}/turns/t1/events`);
+});
+
+describe("listHistoryPicks", () => {
+  const cover = (id: string) => ({ id, width: 1024, height: 768, thumbUrl: `/api/images/${id}/thumb` });
+
+  it("asks for the 24 latest finished generations and keeps those with a cover, as stored images", async () => {
+    const calls = answer(200, {
+      items: [
+        { id: "g1", prompt: "a fox", status: "done", cover: cover("i1") },
+        { id: "g2", prompt: "no images", cover: null },
+        { id: "g3", prompt: null, cover: cover("i3") },
+      ],
+      nextCursor: "abc",
+    });
+    expect(await listHistoryPicks("")).toEqual([
+      { generationId: "g1", prompt: "a fox", image: { id: "i1", url: "/api/images/i1", thumbUrl: "/api/images/i1/thumb", width: 1024, height: 768 } },
+      { generationId: "g3", prompt: "", image: { id: "i3", url: "/api/images/i3", thumbUrl: "/api/images/i3/thumb", width: 1024, height: 768 } },
+    ]);
+    expect(calls[0]?.url).toBe("/api/generations?status=done&limit=24");
+  });
+
+  it("passes a search as q, trimmed", async () => {
+    const calls = answer(200, { items: [], nextCursor: null });
+    await listHistoryPicks("  red fox ");
+    expect(calls[0]?.url).toBe("/api/generations?status=done&limit=24&q=red+fox");
+  });
+
+  it("names the endpoint when the answer is not a page", async () => {
+    answer(200, { generations: [] });
+    await expect(listHistoryPicks("")).rejects.toMatchObject({ code: "unexpected_response" });
+  });
 });

@@ -97,6 +97,22 @@ const listSchema = z.object({ items: z.array(summarySchema) });
 const createdSchema = z.object({ id: z.string() });
 const sentSchema = z.object({ turnId: z.string(), messageId: z.string().nullish().default(null) });
 
+/** A page of `GET /api/generations`, as far as the history picker needs it: a cover per generation. */
+const historyPageSchema = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      prompt: text,
+      cover: z.object({ id: z.string(), width: z.number(), height: z.number(), thumbUrl: z.string() }).nullish().catch(null),
+    }),
+  ),
+});
+
+/** A recent generation's cover, ready to go with a message as a stored image. */
+export type HistoryPick = { generationId: string; prompt: string; image: MessageImage };
+
+export const HISTORY_PICK_LIMIT = 24;
+
 const errorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
 type Init = RequestInit & { json?: unknown };
@@ -165,6 +181,16 @@ export async function deleteConversation(id: string): Promise<void> {
 export async function sendMessage(id: string, message: MessageBody): Promise<{ turnId: string; messageId: string | null }> {
   const url = `${one(id)}/messages`;
   return message.kind === "json" ? call(url, sentSchema, { method: "POST", json: message.body }) : call(url, sentSchema, { method: "POST", body: message.body });
+}
+
+/** The person's most recent finished generations that have a cover, newest first; `q` searches their prompts. */
+export async function listHistoryPicks(q: string, signal?: AbortSignal): Promise<HistoryPick[]> {
+  const params = new URLSearchParams({ status: "done", limit: String(HISTORY_PICK_LIMIT) });
+  if (q.trim()) params.set("q", q.trim());
+  const page = await call(`/api/generations?${params}`, historyPageSchema, { signal });
+  return page.items.flatMap(({ id, prompt, cover }) =>
+    cover ? [{ generationId: id, prompt, image: { id: cover.id, url: `/api/images/${encodeURIComponent(cover.id)}`, thumbUrl: cover.thumbUrl, width: cover.width, height: cover.height } }] : [],
+  );
 }
 
 export function turnEventsUrl(conversationId: string, turnId: string): string {

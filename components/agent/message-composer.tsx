@@ -3,7 +3,8 @@
 /* eslint-disable @next/next/no-img-element -- local object URLs and our own thumbnails; next/image cannot load a blob: URL. */
 
 import { useState, type FormEvent, type KeyboardEvent } from "react";
-import type { Attachment } from "@/components/agent/attachments";
+import { attachmentAbout, type Attachment } from "@/components/agent/attachments";
+import { HistoryPicker } from "@/components/agent/history-picker";
 import { MaskDialog } from "@/components/agent/mask-dialog";
 import type { Attachments } from "@/components/agent/use-attachments";
 import { ACCEPT } from "@/components/edit/incoming-files";
@@ -25,10 +26,11 @@ type MessageComposerProps = {
 const MESSAGE_ID = "agent-message";
 const ATTACH_ID = "agent-attach";
 
-/** The message box, its images (uploaded, pasted, dropped or picked) and the mask on the first one. */
+/** The message box, its images (uploaded, pasted, dropped, or picked from the conversation or history) and the mask on the first one. */
 export function MessageComposer({ attachments, resendNote, dragging, pending, error, onSend }: MessageComposerProps) {
   const [text, setText] = useState("");
   const [painting, setPainting] = useState<Attachment | null>(null);
+  const [pickingHistory, setPickingHistory] = useState(false);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -74,8 +76,11 @@ export function MessageComposer({ attachments, resendNote, dragging, pending, er
             }}
           />
           <p id={`${ATTACH_ID}-hint`} className="mt-1 text-xs text-zinc-500">
-            {dragging ? "Drop the images to attach them." : "Paste or drop images here too, or use one from the conversation."} {resendNote}
+            {dragging ? "Drop the images to attach them." : "Paste or drop images here too, or use one from the conversation or from history."} {resendNote}
           </p>
+          <button type="button" aria-haspopup="dialog" onClick={() => setPickingHistory(true)} className="mt-2 rounded-md border border-zinc-700 px-2.5 py-1 text-sm text-zinc-200 hover:bg-zinc-800 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500">
+            Pick from history
+          </button>
         </div>
         <AttachmentList attachments={attachments} onPaint={setPainting} />
         {attachments.refused.length > 0 && (
@@ -102,7 +107,8 @@ export function MessageComposer({ attachments, resendNote, dragging, pending, er
           </button>
         </div>
       </form>
-      {/* Outside the form: nothing in the painter may submit the message. */}
+      {/* Outside the form: nothing in the painter or the picker may submit the message. */}
+      {pickingHistory && <HistoryPicker attachments={attachments} onClose={() => setPickingHistory(false)} />}
       {painting && (
         <MaskDialog
           key={painting.key}
@@ -133,7 +139,7 @@ function AttachmentList({ attachments, onPaint }: { attachments: Attachments; on
   return (
     <ul aria-label="Chosen images" className="grid grid-cols-2 gap-2 sm:grid-cols-4">
       {items.map((item, position) => {
-        const about = item.kind === "upload" ? item.file.name || "pasted image" : "from the conversation";
+        const about = attachmentAbout(item);
         const captionId = `attachment-${item.key}`;
         const isFirst = item.key === first?.key;
         return (

@@ -2,13 +2,13 @@
 
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { MessageImage } from "@/components/agent/agent-api";
-import { admit, firstAttachment, ordered, type Attachment, type UploadAttachment } from "@/components/agent/attachments";
+import { admit, firstAttachment, ordered, togglePicked, type Attachment, type PickSource, type UploadAttachment } from "@/components/agent/attachments";
 import { pixelRefusal, refusalText, type Refusal, type UploadLimits } from "@/components/edit/incoming-files";
 import { readPicture } from "@/components/edit/read-picture";
 import { useObjectUrls } from "@/components/edit/use-object-urls";
 
 export type Attachments = {
-  /** In the order they are sent: uploads, then images already stored. */
+  /** In the order they are sent: uploads, then images already stored (conversation and history picks alike). */
   items: Attachment[];
   first: Attachment | null;
   /** The mask painted on the first image, while it is still the first. */
@@ -16,8 +16,11 @@ export type Attachments = {
   /** The last files refused, one "name: why" each. */
   refused: string[];
   pickedIds: ReadonlySet<string>;
+  /** How many images may go with one message. */
+  max: number;
   addFiles(files: File[]): Promise<void>;
-  togglePick(image: MessageImage): void;
+  /** Picks or unpicks a stored image; answers why it was not added, or null. */
+  togglePick(image: MessageImage, from?: PickSource): string | null;
   remove(key: string): void;
   setMask(mask: Blob | null): void;
   clear(): void;
@@ -52,16 +55,12 @@ export function useAttachments(max: number, limits: UploadLimits): Attachments {
   );
 
   const togglePick = useCallback(
-    (image: MessageImage) => {
-      if (items.some((item) => item.kind === "picked" && item.id === image.id)) {
-        setItems(items.filter((item) => !(item.kind === "picked" && item.id === image.id)));
-      } else if (count.current >= max) {
-        setRefused([`That image was not added: at most ${max} images go with one message.`]);
-      } else {
-        count.current += 1;
-        setItems([...items, { key: `picked-${image.id}`, kind: "picked", ...image }]);
-        setRefused([]);
-      }
+    (image: MessageImage, from: PickSource = "conversation") => {
+      const next = togglePicked(items, image, from, count.current, max);
+      if (next.change === "added") count.current += 1;
+      if (next.change !== "removed") setRefused(next.refusal ? [next.refusal] : []);
+      if (next.change !== "none") setItems(next.items);
+      return next.refusal;
     },
     [items, max],
   );
@@ -90,6 +89,7 @@ export function useAttachments(max: number, limits: UploadLimits): Attachments {
     mask,
     refused,
     pickedIds,
+    max,
     addFiles,
     togglePick,
     remove,
