@@ -15,7 +15,7 @@ import { LOCAL_USER_ID } from "@/lib/auth/current-user";
 import { closeDb, sqlRows } from "@/lib/db/client";
 import { startEmbeddedPostgres } from "@/lib/db/embedded";
 import { Prisma } from "@/lib/db/generated/client";
-import { historyQuery, listGenerations } from "@/lib/db/generations";
+import { historyQuery, listGenerations } from "@/lib/db/history-list";
 import { migrate } from "@/lib/db/migrate";
 import { usageTotals, estimateHistory } from "@/lib/db/usage";
 import { resetEnvCache } from "@/lib/env";

@@ -1,4 +1,4 @@
-import type { HistoryItem } from "@/lib/db/generations";
+import type { HistoryItem } from "@/lib/db/history-list";
 
 /** The browser's side of the history endpoints: list pages and bulk actions, errors as the API words them. */
 export type { HistoryItem };

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { listGenerations, type HistoryItem } from "@/lib/db/generations";
+import { listGenerations, type HistoryItem } from "@/lib/db/history-list";
 
 /**
  * The person's latest generations under the result, newest first, each opening its detail page.

@@ -1,4 +1,4 @@
-import { listGenerations } from "@/lib/db/generations";
+import { listGenerations } from "@/lib/db/history-list";
 import { createGeneration } from "@/lib/generations/create";
 import { readJson, route } from "@/lib/http/route";
 import { mark } from "@/lib/trace";
