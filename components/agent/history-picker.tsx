@@ -3,11 +3,12 @@
 /* eslint-disable @next/next/no-img-element -- our own stored thumbnails, at their own size. */
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { useEffect, useId, useRef, useState, type SyntheticEvent } from "react";
+import { useEffect, useId, useState } from "react";
 import { AgentRequestError, isClientError, listHistoryPicks } from "@/components/agent/agent-api";
 import { pickLabel } from "@/components/agent/attachments";
 import { historyPicksKey } from "@/components/agent/query-keys";
 import type { Attachments } from "@/components/agent/use-attachments";
+import { ModalDialog } from "@/components/ui/modal-dialog";
 
 const SEARCH_DELAY_MS = 300;
 
@@ -20,16 +21,10 @@ type HistoryPickerProps = { attachments: Attachments; onClose: () => void };
  * its search box never sends the message.
  */
 export function HistoryPicker({ attachments, onClose }: HistoryPickerProps) {
-  const dialog = useRef<HTMLDialogElement>(null);
   const id = useId();
   const [search, setSearch] = useState("");
   const [q, setQ] = useState("");
   const [refusal, setRefusal] = useState<string | null>(null);
-  useEffect(() => {
-    const el = dialog.current;
-    if (el && !el.open) el.showModal();
-    return () => el?.close();
-  }, []);
   useEffect(() => {
     if (search.trim() === q) return;
     const timer = setTimeout(() => setQ(search.trim()), SEARCH_DELAY_MS);
@@ -44,27 +39,16 @@ export function HistoryPicker({ attachments, onClose }: HistoryPickerProps) {
     retry: (failures, error) => failures < 1 && !isClientError(error),
   });
 
-  const close = (event: SyntheticEvent) => {
-    event.preventDefault();
-    onClose();
-  };
   const picks = query.data ?? [];
   const chosen = attachments.items.length;
 
   return (
-    <dialog
-      ref={dialog}
-      aria-labelledby={`${id}-title`}
-      aria-describedby={`${id}-text`}
-      onCancel={close}
-      className="m-auto max-h-[calc(100vh-2rem)] w-[min(48rem,calc(100vw-2rem))] rounded-lg border border-zinc-700 bg-zinc-900 p-5 text-sm text-zinc-100 shadow-xl backdrop:bg-black/70"
+    <ModalDialog
+      title="Pick from history"
+      description="Your recent finished images. The ones you pick go with the next message, beside any chosen from the conversation."
+      onCancel={onClose}
+      className="max-h-[calc(100vh-2rem)] w-[min(48rem,calc(100vw-2rem))] bg-zinc-900 p-5"
     >
-      <h2 id={`${id}-title`} className="text-base font-semibold">
-        Pick from history
-      </h2>
-      <p id={`${id}-text`} className="mt-2 text-zinc-300">
-        Your recent finished images. The ones you pick go with the next message, beside any chosen from the conversation.
-      </p>
       <div className="mt-3">
         <label htmlFor={`${id}-search`} className="mb-1 block text-sm font-medium text-zinc-300">
           Search
@@ -127,12 +111,12 @@ export function HistoryPicker({ attachments, onClose }: HistoryPickerProps) {
       <div className="mt-5 flex justify-end">
         <button
           type="button"
-          onClick={close}
+          onClick={onClose}
           className="rounded-md bg-sky-600 px-4 py-1.5 font-medium text-white hover:bg-sky-500 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-300"
         >
           Done
         </button>
       </div>
-    </dialog>
+    </ModalDialog>
   );
 }

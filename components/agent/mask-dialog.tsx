@@ -1,8 +1,9 @@
 "use client";
 
 import dynamic from "next/dynamic";
-import { useEffect, useId, useRef, useState, type SyntheticEvent } from "react";
+import { useRef, useState } from "react";
 import type { MaskEditorHandle } from "@/components/mask-editor/types";
+import { ModalDialog } from "@/components/ui/modal-dialog";
 
 /** The painter's code loads only when a person asks to paint a mask, in the browser. */
 const MaskEditor = dynamic(() => import("@/components/mask-editor/mask-editor"), {
@@ -21,19 +22,10 @@ type MaskDialogProps = {
  * composer keys it by the image), so what the dialog shows and what the page holds never disagree.
  */
 export function MaskDialog({ image, onUse, onClose }: MaskDialogProps) {
-  const dialog = useRef<HTMLDialogElement>(null);
   const handle = useRef<MaskEditorHandle>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
-  const id = useId();
-  useEffect(() => {
-    const el = dialog.current;
-    if (el && !el.open) el.showModal();
-    return () => el?.close();
-  }, []);
-
-  const cancel = (event: SyntheticEvent) => {
-    event.preventDefault();
+  const cancel = () => {
     if (!pending) onClose();
   };
 
@@ -48,16 +40,13 @@ export function MaskDialog({ image, onUse, onClose }: MaskDialogProps) {
   }
 
   return (
-    <dialog
-      ref={dialog}
-      aria-labelledby={`${id}-title`}
+    <ModalDialog
+      title="Paint a mask"
+      description="The tool may change the painted area of this image and keeps the rest; nothing painted means no mask."
       onCancel={cancel}
-      className="m-auto w-[min(64rem,calc(100vw-2rem))] rounded-lg border border-zinc-700 bg-zinc-950 p-4 text-sm text-zinc-100 shadow-xl backdrop:bg-black/70"
+      className="w-[min(64rem,calc(100vw-2rem))] bg-zinc-950 p-4"
+      descriptionClassName="mt-2 mb-3 text-xs text-zinc-400"
     >
-      <h2 id={`${id}-title`} className="mb-2 text-base font-semibold">
-        Paint a mask
-      </h2>
-      <p className="mb-3 text-xs text-zinc-400">The tool may change the painted area of this image and keeps the rest; nothing painted means no mask.</p>
       <MaskEditor image={image} handle={handle} />
       {problem && (
         <p role="alert" className="mt-2 text-red-300">
@@ -78,6 +67,6 @@ export function MaskDialog({ image, onUse, onClose }: MaskDialogProps) {
           Use mask
         </button>
       </div>
-    </dialog>
+    </ModalDialog>
   );
 }

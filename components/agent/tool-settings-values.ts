@@ -1,4 +1,5 @@
-import type { AGENT_ACTIONS, AgentSettings } from "@/lib/agent/settings";
+import { usesCompression } from "@/components/studio/form-values";
+import { DEFAULT_AGENT_SETTINGS, type AGENT_ACTIONS, type AgentSettings } from "@/lib/agent/settings";
 
 /**
  * A conversation's image-tool settings as the page holds them, and the body that saves them.
@@ -15,16 +16,7 @@ export type ToolSettings = AgentSettings;
 export type ResendLimits = { maxImages: number; imageEdge: number };
 
 /** Used only for what the server leaves out; the server's defaults are the ones that count. */
-export const DEFAULT_SETTINGS: ToolSettings = {
-  textModel: "gpt-5.5",
-  size: "1024x1024",
-  quality: "auto",
-  format: "png",
-  compression: null,
-  background: "auto",
-  partialImages: 2,
-  action: "auto",
-};
+export const DEFAULT_SETTINGS: ToolSettings = { textModel: "gpt-5.5", ...DEFAULT_AGENT_SETTINGS };
 
 export const DEFAULT_RESEND: ResendLimits = { maxImages: 4, imageEdge: 1536 };
 
@@ -35,9 +27,8 @@ export function draftOf(settings: ToolSettings): SettingsDraft {
   return { ...settings, compression: settings.compression === null ? "" : String(settings.compression) };
 }
 
-export function usesCompression(format: ToolSettings["format"]): boolean {
-  return format === "jpeg" || format === "webp";
-}
+/** The studio form's rule, compression only for jpeg and webp, serves the agent's settings too. */
+export { usesCompression };
 
 /**
  * The settings as PATCH sends them: every field, so the stored settings are exactly what the form

@@ -1,6 +1,7 @@
 "use client";
 
-import { useEffect, useId, useRef, type ReactNode, type SyntheticEvent } from "react";
+import type { ReactNode } from "react";
+import { ModalDialog } from "@/components/ui/modal-dialog";
 
 type ConfirmDialogProps = {
   title: string;
@@ -13,36 +14,15 @@ type ConfirmDialogProps = {
 };
 
 /**
- * A question before a destructive action, as a modal <dialog>: focus stays inside, the page behind
- * is inert, Esc is its Cancel and Cancel takes the first focus. Mounted only while asking, so the
- * page's state and the dialog never disagree.
+ * A question before a destructive action, as a ModalDialog mounted only while asking: Esc is its
+ * Cancel, and Cancel takes the first focus.
  */
 export function ConfirmDialog({ title, children, confirmLabel, pending = false, onConfirm, onCancel }: ConfirmDialogProps) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  const id = useId();
-  useEffect(() => {
-    const el = dialog.current;
-    if (el && !el.open) el.showModal();
-    return () => el?.close();
-  }, []);
-  const cancel = (event: SyntheticEvent) => {
-    event.preventDefault();
+  const cancel = () => {
     if (!pending) onCancel();
   };
   return (
-    <dialog
-      ref={dialog}
-      aria-labelledby={`${id}-title`}
-      aria-describedby={`${id}-text`}
-      onCancel={cancel}
-      className="m-auto w-[min(32rem,calc(100vw-2rem))] rounded-lg border border-zinc-700 bg-zinc-900 p-5 text-sm text-zinc-100 shadow-xl backdrop:bg-black/70"
-    >
-      <h2 id={`${id}-title`} className="text-base font-semibold">
-        {title}
-      </h2>
-      <p id={`${id}-text`} className="mt-2 text-zinc-300">
-        {children}
-      </p>
+    <ModalDialog title={title} description={children} onCancel={cancel} className="w-[min(32rem,calc(100vw-2rem))] bg-zinc-900 p-5">
       <div className="mt-5 flex justify-end gap-2">
         <button
           type="button"
@@ -63,6 +43,6 @@ export function ConfirmDialog({ title, children, confirmLabel, pending = false, 
           {confirmLabel}
         </button>
       </div>
-    </dialog>
+    </ModalDialog>
   );
 }
