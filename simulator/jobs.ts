@@ -5,9 +5,9 @@
  */
 import { AUTO_SIZE, checkDimensions, resolveSize, type Dimensions } from "../lib/images/size-rules";
 import { addGrain, captionFor, drawPicture, paintEdit } from "./draw";
-import { invalidRequest } from "./errors";
+import { ApiError, invalidRequest } from "./errors";
 import { checkEditUploads, describeForm, describeParts, readForm, type EditUploads, type FormContent, type PartLog } from "./multipart";
-import { isRecord, parseEditFields, parseGenerationFields, type ImageRequest, type ParseOptions } from "./params";
+import { jsonObject, parseEditFields, parseGenerationFields, type ImageRequest, type ParseOptions } from "./params";
 import type { ImageJob } from "./respond";
 
 export type Incoming = {
@@ -43,25 +43,8 @@ function seedFor(prompt: string, draw: number, variant: number): string {
 }
 
 export function readGeneration(body: Buffer, options: ParseOptions): Incoming {
-  let values: unknown;
-  try {
-    values = JSON.parse(body.toString("utf8"));
-  } catch {
-    values = undefined;
-  }
-  if (!isRecord(values)) {
-    return {
-      log: null,
-      prompt: undefined,
-      toJob: () =>
-        Promise.reject(
-          invalidRequest(
-            "We could not parse the JSON body of your request. The API expects a JSON object as the payload.",
-            null,
-          ),
-        ),
-    };
-  }
+  const values = jsonObject(body);
+  if (values instanceof ApiError) return { log: null, prompt: undefined, toJob: () => Promise.reject(values) };
   const fields = values;
   return { log: fields, prompt: promptOf(fields), toJob: async ({ grain }) => generationJob(parseGenerationFields(fields, options), grain) };
 }

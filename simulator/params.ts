@@ -5,7 +5,7 @@
  */
 import { checkSize } from "../lib/images/size-rules";
 import type { OutputFormat } from "./draw";
-import { invalidRequest } from "./errors";
+import { ApiError, invalidRequest } from "./errors";
 
 export type Quality = "low" | "medium" | "high";
 export type Background = "auto" | "opaque" | "transparent";
@@ -268,6 +268,17 @@ const MASK_FIELDS = new Set(["image_url", "file_id"]);
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A JSON request body as the object upstream expects, or the error upstream answers when it is not one. */
+export function jsonObject(body: Buffer): Record<string, unknown> | ApiError {
+  let values: unknown;
+  try {
+    values = JSON.parse(body.toString("utf8"));
+  } catch {
+    values = undefined;
+  }
+  return isRecord(values) ? values : invalidRequest("We could not parse the JSON body of your request. The API expects a JSON object as the payload.", null);
 }
 
 function readMaskUrl(fields: Fields): string | undefined {

@@ -171,7 +171,7 @@ export function schedule(timing: Timing, slowMs: number, partials: number): { pa
  * Resolves with `work` once it is done and `at` ms have passed since the request started, running
  * `tick` (a keep-alive) periodically meanwhile. Rejects when the client disconnects.
  */
-export async function waitFor<T>(ex: Exchange, at: number, work: Promise<T>, tick?: { everyMs: number; run: () => void }): Promise<T> {
+export async function waitFor<T>(ex: Exchange, at: number, work: Promise<T>, tick?: Tick): Promise<T> {
   const timer = tick ? setInterval(tick.run, tick.everyMs) : undefined;
   try {
     const delay = ex.started + at - performance.now();
@@ -186,6 +186,20 @@ export async function waitFor<T>(ex: Exchange, at: number, work: Promise<T>, tic
 /** Writes that quietly stop once the client is gone, and a way to cut the connection after a flush. */
 function writable(res: ServerResponse): boolean {
   return !res.destroyed && !res.writableEnded;
+}
+
+export type Tick = { everyMs: number; run: () => void };
+
+/**
+ * Gateways that keep a non-streaming connection alive commit the 200 and dribble whitespace: with
+ * the `keepalive` fault, the JSON reply starts so, and the returned tick keeps it dribbling.
+ */
+export async function keepaliveJson(res: ServerResponse, plan: FaultPlan | undefined): Promise<Tick | undefined> {
+  if (!plan?.keepalive) return undefined;
+  res.writeHead(200, { "content-type": "application/json" });
+  write(res, "\n \n");
+  await flushBeforeDrawing();
+  return { everyMs: FLOOD_EVERY_MS, run: () => write(res, " \n") };
 }
 
 export function write(res: ServerResponse, chunk: string): void {
@@ -285,14 +299,7 @@ export async function deliver(ex: Exchange, job: ImageJob, plan: FaultPlan | und
 
 async function deliverJson(ex: Exchange, job: ImageJob, plan: FaultPlan | undefined, shape: Shape, timing: Timing): Promise<void> {
   const { res } = ex;
-  let tick: { everyMs: number; run: () => void } | undefined;
-  if (plan?.keepalive) {
-    // Gateways that keep a non-streaming connection alive commit the 200 and dribble whitespace.
-    res.writeHead(200, { "content-type": "application/json" });
-    write(res, "\n \n");
-    tick = { everyMs: FLOOD_EVERY_MS, run: () => write(res, " \n") };
-    await flushBeforeDrawing();
-  }
+  const tick = await keepaliveJson(res, plan);
   const count = plan?.fewerImages ? Math.max(1, job.request.n - 1) : job.request.n;
   const images = startImages(job, shape, count);
   const buffers = await waitFor(ex, schedule(timing, plan?.slowMs ?? 0, 0).finalAt, images, tick);

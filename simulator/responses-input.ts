@@ -4,10 +4,10 @@
  * scripted fault), `toRequest` validates it later — after auth and faults, in upstream's order.
  * `previous_response_id` is accepted and ignored, as sub2api drops it: every call stands alone.
  */
-import { invalidRequest } from "./errors";
+import { ApiError, invalidRequest } from "./errors";
 import { describeImageUrl, describeMaskUrl, readDataUrl, shortUrl, type ImageLog, type MaskLog } from "./data-url";
 import { checkMask, MAX_IMAGES, type InputImage } from "./multipart";
-import { invalidType, isRecord, MODELS, parseImageTool, type ImageTool, type ParseOptions } from "./params";
+import { invalidType, isRecord, jsonObject, MODELS, parseImageTool, type ImageTool, type ParseOptions } from "./params";
 
 export type Role = "user" | "assistant" | "system" | "developer";
 export type Message = { role: Role; text: string; images: InputImage[] };
@@ -132,16 +132,8 @@ function lastUserText(values: Record<string, unknown>): string | undefined {
 }
 
 export async function readResponses(body: Buffer, options: ParseOptions): Promise<IncomingResponse> {
-  let values: unknown;
-  try {
-    values = JSON.parse(body.toString("utf8"));
-  } catch {
-    values = undefined;
-  }
-  if (!isRecord(values)) {
-    const error = invalidRequest("We could not parse the JSON body of your request. The API expects a JSON object as the payload.", null);
-    return { log: null, prompt: undefined, toRequest: () => Promise.reject(error) };
-  }
+  const values = jsonObject(body);
+  if (values instanceof ApiError) return { log: null, prompt: undefined, toRequest: () => Promise.reject(values) };
   const fields = values;
   return { log: await describe(fields), prompt: lastUserText(fields), toRequest: () => validate(fields, options) };
 }

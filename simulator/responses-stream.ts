@@ -12,8 +12,8 @@
  */
 import { statusFaultError, type FaultPlan, type PreemptFault } from "./faults";
 import {
-  b64, breakStream, echoedFields, endJson, EventStream, flushBeforeDrawing, FLOOD_EVERY_MS, HTML_ERROR_PAGE, MID_STREAM_ENDINGS,
-  schedule, startImages, startStreamImages, waitFor, write, type Exchange, type Timing,
+  b64, breakStream, echoedFields, endJson, EventStream, flushBeforeDrawing, HTML_ERROR_PAGE, keepaliveJson, MID_STREAM_ENDINGS,
+  schedule, startImages, startStreamImages, waitFor, type Exchange, type Timing,
 } from "./respond";
 import { textUsage, toolUsage, type Answer, type ToolRun } from "./responses";
 
@@ -104,13 +104,7 @@ export async function deliverResponse(ex: Exchange, answer: Answer, plan: FaultP
 
 async function jsonResponse(ex: Exchange, answer: Answer, plan: FaultPlan | undefined, timing: Timing): Promise<void> {
   const { res } = ex;
-  let tick: { everyMs: number; run: () => void } | undefined;
-  if (plan?.keepalive) {
-    res.writeHead(200, { "content-type": "application/json" });
-    write(res, "\n \n");
-    tick = { everyMs: FLOOD_EVERY_MS, run: () => write(res, " \n") };
-    await flushBeforeDrawing();
-  }
+  const tick = await keepaliveJson(res, plan);
   const { tool } = answer;
   const textEnd = (plan?.slowMs ?? 0) + answer.deltas.length * timing.textDeltaMs;
   const output: unknown[] = [messageItem(answer, "completed")];
