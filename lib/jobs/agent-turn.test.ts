@@ -1,6 +1,5 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import path from "node:path";
 import sharp from "sharp";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { conversationDetail, createConversation, sendMessage, type MessageInput } from "@/lib/agent/conversations";
@@ -13,6 +12,7 @@ import { startWorker, type Worker } from "@/lib/jobs/worker";
 import { blobStore } from "@/lib/storage";
 import { mask, picture } from "@/lib/uploads/test-images";
 import { startSimulator, type RequestLogEntry, type Simulator } from "@/simulator/server";
+import { exited, spawnWorker, waitForPartial } from "@/test/worker-process";
 import { closeStudio, eventsOf, openStudio, scriptFaults, waitForEnd, type Studio } from "@/test/harness";
 
 /**
@@ -224,7 +224,7 @@ describe("an agent conversation", () => {
     await local?.stop(0);
     local = null;
     {
-      child = spawnWorker({ SIMULATOR_URL: slowSim.url });
+      child = spawnWorker(studio, { SIMULATOR_URL: slowSim.url });
       const id = await conversation();
       const { turnId } = await sendMessage(owner, id, message("draw a windmill, killed mid-turn"));
       await waitForPartial(turnId);
@@ -251,30 +251,6 @@ describe("an agent conversation", () => {
     }
   });
 });
-
-const root = path.resolve(import.meta.dirname, "../..");
-
-function spawnWorker(extra: Record<string, string>): ChildProcess {
-  // One process (no tsx wrapper), so the signal reaches the worker itself.
-  const proc = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/worker.ts"], {
-    cwd: root,
-    env: { ...process.env, ...studio.env, ...extra },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  proc.stdout?.resume();
-  proc.stderr?.resume();
-  return proc;
-}
-
-const exited = (proc: ChildProcess) => new Promise<number | null>((resolve) => (proc.exitCode !== null ? resolve(proc.exitCode) : proc.once("exit", (code) => resolve(code))));
-
-async function waitForPartial(id: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while ((await db().image.count({ where: { generationId: id, kind: "partial" } })) === 0) {
-    if (Date.now() > deadline) throw new Error("no partial arrived");
-    await new Promise((r) => setTimeout(r, 30));
-  }
-}
 
 /** The sha256 of a stored picture as a turn resends it: shrunk to the edge, as the reader does. */
 async function shrunkSha256(sha256: string): Promise<string> {

@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
+import type { ChildProcess } from "node:child_process";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { currentUserId } from "@/lib/auth/current-user";
 import { db } from "@/lib/db/client";
 import { resetEnvCache } from "@/lib/env";
 import { createGeneration } from "@/lib/generations/create";
 import { startWorker, type Worker } from "@/lib/jobs/worker";
+import { exited, spawnWorker, waitForPartial } from "@/test/worker-process";
 import { closeStudio, eventsOf, imageRequests, openStudio, waitForEnd, waitForStatus, type Studio } from "@/test/harness";
 
 /**
@@ -17,30 +17,6 @@ let studio: Studio;
 let owner: string;
 let child: ChildProcess | null = null;
 let local: Worker | null = null;
-
-const root = path.resolve(import.meta.dirname, "../..");
-
-function spawnWorker(extra: Record<string, string> = {}): ChildProcess {
-  // One process (no tsx wrapper), so the signals reach the worker itself.
-  const proc = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/worker.ts"], {
-    cwd: root,
-    env: { ...process.env, ...studio.env, ...extra },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  proc.stdout?.resume();
-  proc.stderr?.resume();
-  return proc;
-}
-
-async function waitForPartial(id: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while ((await db().image.count({ where: { generationId: id, kind: "partial" } })) === 0) {
-    if (Date.now() > deadline) throw new Error("no partial arrived");
-    await new Promise((r) => setTimeout(r, 30));
-  }
-}
-
-const exited = (proc: ChildProcess) => new Promise<number | null>((resolve) => (proc.exitCode !== null ? resolve(proc.exitCode) : proc.once("exit", (code) => resolve(code))));
 
 beforeAll(async () => {
   // A slow simulator: the kill lands mid-stream, between the first partial and the final image.
@@ -57,7 +33,7 @@ afterAll(async () => closeStudio(studio));
 
 describe("worker restarts", () => {
   it("re-runs a generation whose worker was killed mid-stream", async () => {
-    child = spawnWorker();
+    child = spawnWorker(studio);
     const { id } = await createGeneration(owner, { prompt: "killed mid-stream", partial_images: 2, quality: "low" });
     await waitForPartial(id);
     child.kill("SIGKILL");
@@ -81,7 +57,7 @@ describe("worker restarts", () => {
     process.env.JOB_MAX_RUNS = "1";
     resetEnvCache();
     try {
-      child = spawnWorker({ JOB_MAX_RUNS: "1" });
+      child = spawnWorker(studio, { JOB_MAX_RUNS: "1" });
       const { id } = await createGeneration(owner, { prompt: "killed and not retried", partial_images: 2, quality: "low" });
       await waitForPartial(id);
       child.kill("SIGKILL");
@@ -99,7 +75,7 @@ describe("worker restarts", () => {
   });
 
   it("on SIGTERM hands unfinished work back to the queue, and the next worker finishes it", async () => {
-    child = spawnWorker({ SHUTDOWN_GRACE_MS: "100" });
+    child = spawnWorker(studio, { SHUTDOWN_GRACE_MS: "100" });
     const { id } = await createGeneration(owner, { prompt: "handed back on shutdown", partial_images: 2, quality: "low" });
     await waitForPartial(id);
     child.kill("SIGTERM");
@@ -111,7 +87,7 @@ describe("worker restarts", () => {
   });
 
   it("on SIGTERM lets a job that finishes within the grace period finish", async () => {
-    child = spawnWorker({ SHUTDOWN_GRACE_MS: "15000" });
+    child = spawnWorker(studio, { SHUTDOWN_GRACE_MS: "15000" });
     const { id } = await createGeneration(owner, { prompt: "finished during grace", partial_images: 2, quality: "low" });
     await waitForPartial(id);
     child.kill("SIGTERM");
